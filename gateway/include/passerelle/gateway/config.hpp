@@ -1,0 +1,39 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace passerelle::gateway {
+
+enum class LogFormat { Json, Text };
+
+// Everything `passerelle serve` is told, from its config file and flags.
+struct ServerConfig {
+  std::vector<std::string> listen;  // HOST:PORT; port 0 picks a free port
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  std::filesystem::path client_ca;  // set → mutual TLS required
+  bool insecure_http = false;       // plain HTTP, only when asked for
+
+  std::string db_uri;              // external PostgreSQL
+  std::filesystem::path data_dir;  // embedded PostgreSQL (the default)
+  std::string db_run_as_user = "postgres";
+  std::size_t db_pool_size = 8;
+
+  LogFormat log_format = LogFormat::Text;
+
+  std::size_t threads = 0;  // 0 = hardware concurrency (network threads)
+  std::size_t workers = 0;  // 0 = hardware concurrency (request handling threads)
+  std::size_t max_body_bytes = 64u * 1024u * 1024u;
+  std::size_t max_header_bytes = 16u * 1024u;
+  std::chrono::milliseconds read_timeout{30'000};  // a whole request must arrive within it
+  std::chrono::milliseconds idle_timeout{60'000};  // keep-alive wait for the next request
+  std::chrono::milliseconds shutdown_grace{30'000};
+  std::size_t spill_threshold = 1024u * 1024u;  // attachments larger than this go to disk
+  std::filesystem::path spool_dir;              // empty = system temp dir
+};
+
+}  // namespace passerelle::gateway

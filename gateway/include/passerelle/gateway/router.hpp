@@ -1,0 +1,59 @@
+#pragma once
+
+// Dispatch table from (endpoint path, wsa:Action) to handlers. Later issues
+// register their transactions here and nowhere else.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "passerelle/soap/envelope.hpp"
+
+namespace passerelle::gateway {
+
+// What the transport knows about the caller, handed to every handler.
+struct CallContext {
+  std::string request_id;
+  std::string peer;            // remote address:port
+  std::string client_subject;  // verified TLS client certificate subject (RFC 2253), or ""
+};
+
+using SoapHandler = std::function<soap::SoapResponse(const soap::SoapRequest&, const CallContext&)>;
+
+struct Operation {
+  std::string action;
+  SoapHandler handler;
+  std::vector<soap::QName> understood_headers;  // header blocks this operation processes
+};
+
+class Router {
+ public:
+  // An endpoint answers only the actions registered on it. A path registered
+  // with no operation exists and answers ActionNotSupported to everything.
+  void add_endpoint(const std::string& path);
+  void add(const std::string& path, Operation operation);
+
+  bool has_endpoint(const std::string& path) const;
+  const Operation* find(const std::string& path, const std::string& action) const;
+  // Every header block any operation of the endpoint understands; used to
+  // decide MustUnderstand before the action is known.
+  std::vector<soap::QName> understood_headers(const std::string& path) const;
+  // Known actions, for bounded metric labels.
+  bool is_known_action(const std::string& action) const;
+
+ private:
+  std::map<std::string, std::map<std::string, Operation>> endpoints_;
+};
+
+// The XDS.b endpoints of DEVELOPERS.md: /xds/registry, /xds/repository and
+// the combined /xds.
+inline constexpr const char* kRegistryPath = "/xds/registry";
+inline constexpr const char* kRepositoryPath = "/xds/repository";
+inline constexpr const char* kCombinedPath = "/xds";
+Router make_xds_router();
+
+}  // namespace passerelle::gateway

@@ -1,0 +1,124 @@
+#include "passerelle/gateway/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "passerelle/core/version.hpp"
+#include "passerelle/gateway/serve.hpp"
+
+namespace passerelle::gateway {
+namespace {
+
+void add_serve_options(CLI::App& serve, ServerConfig& config, std::string& log_format,
+                       long& read_timeout_ms, long& idle_timeout_ms, long& grace_ms,
+                       std::string& config_file) {
+  serve
+      .add_option("--config", config_file,
+                  "TOML configuration file; flags override it (docs/configuration.md)")
+      ->check(CLI::ExistingFile);
+  serve.add_option("--listen", config.listen,
+                   "HOST:PORT to listen on; repeatable (default 127.0.0.1:8443, or "
+                   "127.0.0.1:8080 with --insecure-http)");
+  serve.add_option("--tls-cert", config.tls_cert, "server certificate chain (PEM)");
+  serve.add_option("--tls-key", config.tls_key, "server private key (PEM)");
+  serve.add_option("--client-ca", config.client_ca,
+                   "CA bundle (PEM) for client certificates; enables mutual TLS");
+  serve.add_flag("--insecure-http", config.insecure_http,
+                 "serve plain HTTP without TLS (tests, behind a TLS-terminating load balancer)");
+  serve.add_option("--db", config.db_uri, "external PostgreSQL, postgresql://…");
+  serve.add_option("--data-dir", config.data_dir,
+                   "directory of the embedded PostgreSQL cluster (the default: ./passerelle-data)");
+  serve
+      .add_option("--db-user", config.db_run_as_user,
+                  "account that runs the embedded PostgreSQL when started as root")
+      ->capture_default_str();
+  serve.add_option("--db-pool-size", config.db_pool_size, "database connections")
+      ->capture_default_str();
+  serve.add_option("--log-format", log_format, "json or text")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  serve.add_option("--threads", config.threads, "network threads (0 = one per core)")
+      ->capture_default_str();
+  serve.add_option("--workers", config.workers, "request handling threads (0 = one per core)")
+      ->capture_default_str();
+  serve.add_option("--max-body-bytes", config.max_body_bytes, "largest request body (413 above)")
+      ->capture_default_str();
+  serve
+      .add_option("--max-header-bytes", config.max_header_bytes,
+                  "largest request header block (431 above)")
+      ->capture_default_str();
+  serve
+      .add_option("--read-timeout-ms", read_timeout_ms,
+                  "time allowed to receive a request (408 after)")
+      ->capture_default_str();
+  serve.add_option("--idle-timeout-ms", idle_timeout_ms, "keep-alive wait for the next request")
+      ->capture_default_str();
+  serve
+      .add_option("--shutdown-grace-ms", grace_ms, "how long SIGTERM waits for in-flight requests")
+      ->capture_default_str();
+  serve
+      .add_option("--spill-threshold-bytes", config.spill_threshold,
+                  "attachments larger than this are kept in a temporary file")
+      ->capture_default_str();
+  serve.add_option("--spool-dir", config.spool_dir,
+                   "directory for temporary attachment files (default: system temp)");
+}
+
+// CLI11 2.1 reads a config file only for the main app, and a file for a
+// subcommand would need a [serve] table. We read the flat TOML file with
+// CLI11's own parser and give each key to the serve option of the same name,
+// only when the command line did not set it: flags override the file.
+void apply_config_file(CLI::App& serve, const std::string& path) {
+  const auto items = CLI::ConfigTOML().from_file(path);
+  for (const auto& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // CLI11's section markers
+    if (!item.parents.empty()) {
+      throw CLI::ConversionError(path + ": unexpected table [" + item.parents.front() + "]");
+    }
+    CLI::Option* option = serve.get_option_no_throw("--" + item.name);
+    if (option == nullptr || item.name == "config") {
+      throw CLI::ConversionError(path + ": unknown key '" + item.name + "'");
+    }
+    if (option->count() > 0) continue;
+    option->add_result(item.inputs);
+    option->run_callback();
+  }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"Passerelle: an IHE XDS.b gateway with the rules of the French DMP", "passerelle"};
+  app.set_version_flag("--version", std::string("passerelle ") + kVersion);
+  app.require_subcommand(0, 1);
+
+  ServerConfig config;
+  std::string log_format = "text";
+  long read_timeout_ms = config.read_timeout.count();
+  long idle_timeout_ms = config.idle_timeout.count();
+  long grace_ms = config.shutdown_grace.count();
+  std::string config_file;
+  CLI::App* serve_command = app.add_subcommand("serve", "run the gateway");
+  add_serve_options(*serve_command, config, log_format, read_timeout_ms, idle_timeout_ms, grace_ms,
+                    config_file);
+
+  try {
+    app.parse(argc, argv);
+    if (serve_command->parsed() && !config_file.empty()) {
+      apply_config_file(*serve_command, config_file);
+    }
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (!serve_command->parsed()) {
+    std::cout << app.help();
+    return 0;
+  }
+  config.log_format = log_format == "json" ? LogFormat::Json : LogFormat::Text;
+  config.read_timeout = std::chrono::milliseconds(read_timeout_ms);
+  config.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
+  config.shutdown_grace = std::chrono::milliseconds(grace_ms);
+  return serve(std::move(config));
+}
+
+}  // namespace passerelle::gateway

@@ -1,0 +1,82 @@
+#include "passerelle/gateway/logging.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace passerelle::gateway {
+namespace {
+
+std::string iso_now() {
+  const auto now = std::chrono::system_clock::now();
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  std::ostringstream out;
+  out << std::put_time(&utc, "%Y-%m-%dT%H:%M:%S") << '.' << std::setw(3) << std::setfill('0')
+      << millis << 'Z';
+  return out.str();
+}
+
+}  // namespace
+
+std::shared_ptr<spdlog::logger> make_logger(LogFormat format, const std::string& name) {
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto logger = std::make_shared<spdlog::logger>(name, sink);
+  // JSON lines carry their own timestamp and level; text lines get spdlog's.
+  logger->set_pattern(format == LogFormat::Json ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
+                      spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::info);
+  logger->flush_on(spdlog::level::info);
+  return logger;
+}
+
+void log_request(spdlog::logger& logger, LogFormat format, const RequestLog& entry) {
+  if (format == LogFormat::Json) {
+    nlohmann::json line = {{"ts", iso_now()},
+                           {"level", "info"},
+                           {"event", "request"},
+                           {"request_id", entry.request_id},
+                           {"peer", entry.peer},
+                           {"method", entry.method},
+                           {"path", entry.path},
+                           {"action", entry.action},
+                           {"status", entry.status},
+                           {"duration_ms", entry.duration_ms},
+                           {"bytes_in", entry.bytes_in},
+                           {"bytes_out", entry.bytes_out}};
+    if (!entry.client_subject.empty()) line["client"] = entry.client_subject;
+    if (!entry.fault_code.empty()) line["fault"] = entry.fault_code;
+    logger.info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return;
+  }
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.2f", entry.duration_ms);
+  logger.info("request id={} peer={} {} {} action={} status={}{} duration_ms={} in={} out={}{}",
+              entry.request_id, entry.peer, entry.method, entry.path,
+              entry.action.empty() ? "-" : entry.action, entry.status,
+              entry.fault_code.empty() ? "" : " fault=" + entry.fault_code, duration,
+              entry.bytes_in, entry.bytes_out,
+              entry.client_subject.empty() ? "" : " client=\"" + entry.client_subject + "\"");
+}
+
+void log_event(spdlog::logger& logger, LogFormat format, spdlog::level::level_enum level,
+               const std::string& event, const std::string& detail) {
+  if (format == LogFormat::Json) {
+    nlohmann::json line = {{"ts", iso_now()},
+                           {"level", spdlog::level::to_string_view(level).data()},
+                           {"event", event},
+                           {"detail", detail}};
+    logger.log(level, line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return;
+  }
+  logger.log(level, "{} {}", event, detail);
+}
+
+}  // namespace passerelle::gateway

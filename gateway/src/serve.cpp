@@ -1,0 +1,104 @@
+#include "passerelle/gateway/serve.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <iostream>
+
+#include "passerelle/core/error.hpp"
+#include "passerelle/core/error_codes.hpp"
+#include "passerelle/core/version.hpp"
+#include "passerelle/core/xml.hpp"
+#include "passerelle/gateway/logging.hpp"
+#include "passerelle/gateway/server.hpp"
+#include "passerelle/registry/store.hpp"
+
+namespace passerelle::gateway {
+namespace {
+
+Failure config_error(const std::string& option, const std::string& message) {
+  return Failure(codes::kInternalError, option, message);
+}
+
+}  // namespace
+
+void check_config(ServerConfig& config) {
+  if (!config.db_uri.empty() && !config.data_dir.empty()) {
+    throw config_error("--db",
+                       "give either --db (external PostgreSQL) or --data-dir (embedded), not both");
+  }
+  if (config.db_uri.empty() && config.data_dir.empty()) config.data_dir = "passerelle-data";
+  if (!config.insecure_http) {
+    if (config.tls_cert.empty() || config.tls_key.empty()) {
+      throw config_error(
+          "--tls-cert",
+          "TLS needs --tls-cert and --tls-key (plain HTTP only with --insecure-http)");
+    }
+  } else if (!config.client_ca.empty()) {
+    throw config_error("--client-ca",
+                       "--client-ca (mutual TLS) cannot be used with --insecure-http");
+  }
+  if (config.listen.empty()) {
+    config.listen.push_back(config.insecure_http ? "127.0.0.1:8080" : "127.0.0.1:8443");
+  }
+  if (config.max_body_bytes == 0 || config.max_header_bytes == 0) {
+    throw config_error("--max-body-bytes", "size limits must be positive");
+  }
+  if (config.db_pool_size == 0) throw config_error("--db-pool-size", "must be positive");
+}
+
+int serve(ServerConfig config) {
+  auto logger = make_logger(config.log_format);
+  const auto format = config.log_format;
+  try {
+    check_config(config);
+    xml::Runtime xml_runtime;
+
+    std::unique_ptr<store::EmbeddedCluster> cluster;
+    std::string uri = config.db_uri;
+    if (uri.empty()) {
+      store::ClusterOptions options;
+      options.data_dir = std::filesystem::absolute(config.data_dir);
+      options.run_as_user = config.db_run_as_user;
+      cluster = store::EmbeddedCluster::start(options);
+      uri = cluster->connection_uri();
+      log_event(*logger, format, spdlog::level::info, "database",
+                "embedded PostgreSQL started in " + options.data_dir.string());
+    }
+    auto pool = std::make_shared<store::ConnectionPool>(uri, config.db_pool_size);
+    {
+      auto connection = pool->acquire();
+      store::migrate(*connection);
+    }
+
+    Server server(config, make_xds_router(), pool, logger);
+    server.start();
+    log_event(*logger, format, spdlog::level::info, "started",
+              std::string("passerelle ") + kVersion);
+    for (const auto& url : server.urls()) std::cout << "listening on " << url << std::endl;
+
+    boost::asio::io_context signals_io;
+    boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      log_event(*logger, format, spdlog::level::info, "stopping",
+                "signal " + std::to_string(signal) + ", finishing in-flight requests");
+      server.shutdown();
+    });
+    signals_io.run();
+    server.wait();
+    pool.reset();
+    if (cluster) cluster->stop();
+    log_event(*logger, format, spdlog::level::info, "stopped", "clean shutdown");
+    return 0;
+  } catch (const Failure& failure) {
+    const auto& error = failure.error();
+    log_event(*logger, format, spdlog::level::critical, "startup_failed",
+              (error.location.empty() ? "" : error.location + ": ") + error.message);
+    return 1;
+  } catch (const std::exception& e) {
+    log_event(*logger, format, spdlog::level::critical, "startup_failed", e.what());
+    return 1;
+  }
+}
+
+}  // namespace passerelle::gateway

@@ -1,0 +1,47 @@
+#include "session.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/buffer.h>
+
+#include <array>
+#include <memory>
+
+namespace passerelle::gateway {
+
+std::string new_request_id() {
+  std::array<unsigned char, 8> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    throw std::runtime_error("RAND_bytes failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (unsigned char byte : bytes) {
+    id += kHex[byte >> 4];
+    id += kHex[byte & 0xF];
+  }
+  return id;
+}
+
+bool acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string peer_subject(SSL* ssl) {
+  std::unique_ptr<X509, decltype(&X509_free)> cert(SSL_get1_peer_certificate(ssl), &X509_free);
+  if (!cert || SSL_get_verify_result(ssl) != X509_V_OK) return {};
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  if (!bio) return {};
+  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert.get()), 0,
+                     XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  BUF_MEM* memory = nullptr;
+  BIO_get_mem_ptr(bio.get(), &memory);
+  return memory == nullptr ? std::string() : std::string(memory->data, memory->length);
+}
+
+}  // namespace passerelle::gateway

@@ -1,0 +1,314 @@
+#pragma once
+
+// One client connection: (TLS handshake) → read header → read body (streamed
+// into IncomingBody) → hand the request to a worker → write the reply → keep
+// alive or close. Every step is one small async function; the session lives
+// as long as an operation holds its shared_ptr.
+
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <type_traits>
+
+#include "incoming_body.hpp"
+#include "server_shared.hpp"
+
+namespace passerelle::gateway {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+std::string new_request_id();
+std::string peer_subject(SSL* ssl);  // RFC 2253 subject of the verified client certificate
+bool acceptable_request_id(std::string_view id);
+
+template <class Stream>
+class Session : public SessionControl, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  Session(net::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared)
+      : shared_(std::move(shared)),
+        stream_(make_stream(std::move(socket))),
+        buffer_(std::max<std::size_t>(64 * 1024, 2 * shared_->config.max_header_bytes)),
+        read_timer_(stream_.get_executor()) {
+    ++shared_->live_sessions;
+    shared_->metrics.connection_opened();
+    boost::system::error_code ec;
+    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) peer_ = remote.address().to_string() + ":" + std::to_string(remote.port());
+  }
+
+  ~Session() override {
+    shared_->metrics.connection_closed();
+    --shared_->live_sessions;
+  }
+
+  void run() {
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->start(); });
+  }
+
+  void close_when_idle() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->idle_) beast::get_lowest_layer(self->stream_).cancel();
+    });
+  }
+
+ private:
+  Stream make_stream(net::ip::tcp::socket socket) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *shared_->tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  void start() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(shared_->config.read_timeout);
+      stream_.async_handshake(
+          net::ssl::stream_base::server,
+          [self = this->shared_from_this()](beast::error_code ec) { self->on_handshake(ec); });
+    } else {
+      read_header();
+    }
+  }
+
+  void on_handshake(beast::error_code ec) {
+    if constexpr (kTls) {
+      if (ec) {
+        // Expired, untrusted or missing client certificates end here.
+        shared_->metrics.tls_handshake_failed();
+        log_event(*shared_->logger, shared_->config.log_format, spdlog::level::warn, "tls_refused",
+                  "peer=" + peer_ + " reason=" + ec.message());
+        return;
+      }
+      if (!shared_->config.client_ca.empty())
+        client_subject_ = peer_subject(stream_.native_handle());
+    }
+    read_header();
+  }
+
+  void read_header() {
+    if (shared_->draining) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_->config.max_header_bytes));
+    parser_->body_limit(shared_->config.max_body_bytes);
+    auto& limits = parser_->get().body().limits;
+    limits.spill_threshold = shared_->config.spill_threshold;
+    limits.max_root_bytes = shared_->config.max_body_bytes;
+    if (!shared_->config.spool_dir.empty()) limits.spool_dir = shared_->config.spool_dir;
+    idle_ = true;
+    beast::get_lowest_layer(stream_).expires_after(shared_->config.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  void on_header(beast::error_code ec) {
+    idle_ = false;
+    if (ec) return on_read_error(ec);
+    started_ = std::chrono::steady_clock::now();
+    // Beast's own stream timeout would close the socket, leaving no way to
+    // say 408; a timer of ours cancels the read instead and we answer.
+    beast::get_lowest_layer(stream_).expires_never();
+    read_timer_.expires_after(shared_->config.read_timeout);
+    read_timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      self->read_timed_out_ = true;
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
+    });
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->read_timer_.cancel();
+                       self->on_body(ec);
+                     });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (read_timed_out_) {
+      read_timed_out_ = false;
+      return reply_and_close(408, "request not received in time\n");
+    }
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == net::error::eof || ec == net::ssl::error::stream_truncated) {
+      return close();
+    }
+    if (ec == beast::error::timeout) {
+      // Nothing received: an idle keep-alive connection, just close it.
+      if (!parser_ || !parser_->got_some()) return close();
+      return reply_and_close(408, "request not received in time\n");
+    }
+    if (ec == http::error::body_limit) return reply_and_close(413, "request body too large\n");
+    if (ec == http::error::header_limit) {
+      return reply_and_close(431, "request header fields too large\n");
+    }
+    reply_and_close(400, "malformed HTTP request: " + ec.message() + "\n");
+  }
+
+  void on_body(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    shared_->metrics.request_started();
+    auto request = std::make_shared<InboundRequest>();
+    auto& message = parser_->get();
+    request->method = message.method();
+    request->target = std::string(message.target());
+    request->content_type = std::string(message[http::field::content_type]);
+    request->context.peer = peer_;
+    request->context.client_subject = client_subject_;
+    auto incoming_id = message["X-Request-Id"];
+    request->context.request_id =
+        acceptable_request_id(incoming_id) ? std::string(incoming_id) : new_request_id();
+    keep_alive_ = message.keep_alive();
+    version_ = message.version();
+    bytes_in_ = message.body().received;
+    request->body = std::move(message.body());
+    parser_.reset();
+
+    // Parsing and handling are CPU work: keep them off the network threads.
+    // The work guard keeps the network threads running while the handler
+    // works: during a drain no other operation may be pending on them.
+    net::post(shared_->workers, [self = this->shared_from_this(), request,
+                                 guard = net::make_work_guard(stream_.get_executor())] {
+      auto reply = std::make_shared<OutboundReply>(self->shared_->pipeline.handle(*request));
+      net::post(self->stream_.get_executor(),
+                [self, request, reply] { self->write_reply(*request, std::move(*reply)); });
+    });
+  }
+
+  void write_reply(const InboundRequest& request, OutboundReply reply) {
+    log_.request_id = request.context.request_id;
+    log_.method = std::string(http::to_string(request.method));
+    log_.path = request.target.substr(0, request.target.find('?'));
+    log_.action = reply.action;
+    log_.fault_code = reply.fault_code;
+    log_.status = reply.status;
+    if (!reply.log_detail.empty()) {
+      log_event(*shared_->logger, shared_->config.log_format, spdlog::level::err, "internal_error",
+                "request_id=" + request.context.request_id + " " + reply.log_detail);
+    }
+    endpoint_label_ = reply.endpoint;
+    action_label_ = shared_->router.is_known_action(reply.action) ? reply.action
+                    : reply.action.empty()                        ? ""
+                                                                  : "unknown";
+    const bool keep_alive = keep_alive_ && !shared_->draining;
+    response_.emplace(static_cast<http::status>(reply.status), version_);
+    response_->set(http::field::server, "passerelle");
+    if (!reply.content_type.empty()) response_->set(http::field::content_type, reply.content_type);
+    response_->set("X-Request-Id", request.context.request_id);
+    for (const auto& [name, value] : reply.headers) response_->set(name, value);
+    if (request.method != http::verb::head) response_->body() = std::move(reply.body);
+    response_->keep_alive(keep_alive);
+    response_->prepare_payload();
+    counted_ = true;
+    send();
+  }
+
+  // Answers a request that could not be read and closes the connection: the
+  // stream is no longer in a known state.
+  void reply_and_close(unsigned status, std::string text) {
+    log_ = {};
+    log_.method = parser_ && parser_->is_header_done()
+                      ? std::string(http::to_string(parser_->get().method()))
+                      : "-";
+    log_.path = parser_ && parser_->is_header_done() ? std::string(parser_->get().target()) : "-";
+    log_.request_id = new_request_id();
+    log_.status = status;
+    started_ = std::chrono::steady_clock::now();
+    response_.emplace(static_cast<http::status>(status), 11);
+    response_->set(http::field::server, "passerelle");
+    response_->set(http::field::content_type, "text/plain");
+    response_->set("X-Request-Id", log_.request_id);
+    response_->body() = std::move(text);
+    response_->keep_alive(false);
+    response_->prepare_payload();
+    counted_ = false;
+    parser_.reset();
+    send();
+  }
+
+  void send() {
+    beast::get_lowest_layer(stream_).expires_after(shared_->config.read_timeout);
+    http::async_write(stream_, *response_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                        self->on_write(ec, bytes);
+                      });
+  }
+
+  void on_write(beast::error_code ec, std::size_t bytes) {
+    const auto elapsed = std::chrono::steady_clock::now() - started_;
+    log_.peer = peer_;
+    log_.client_subject = client_subject_;
+    log_.duration_ms = std::chrono::duration<double, std::milli>(elapsed).count();
+    log_.bytes_in = bytes_in_;
+    log_.bytes_out = bytes;
+    log_request(*shared_->logger, shared_->config.log_format, log_);
+    if (counted_) {
+      shared_->metrics.request_finished(endpoint_label_, action_label_, log_.status, elapsed);
+      counted_ = false;
+    } else {
+      shared_->metrics.request_rejected(log_.status);
+    }
+    const bool keep_alive = response_->keep_alive();
+    response_.reset();
+    log_ = {};
+    bytes_in_ = 0;
+    if (ec || !keep_alive) return close();
+    read_header();
+  }
+
+  void close() {
+    if constexpr (kTls) {
+      // Send close_notify and wait briefly for the peer's; a client that keeps
+      // its socket open must not hold a draining server for long.
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::get_lowest_layer(self->stream_).close();
+      });
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+      stream_.close();
+    }
+  }
+
+  std::shared_ptr<ServerShared> shared_;
+  Stream stream_;
+  // Bounded: the body streams through it into IncomingBody chunk by chunk.
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<IncomingBody>> parser_;
+  net::steady_timer read_timer_;
+  bool read_timed_out_ = false;
+  std::optional<http::response<http::string_body>> response_;
+  std::string peer_;
+  std::string client_subject_;
+  bool idle_ = false;
+  bool keep_alive_ = true;
+  bool counted_ = false;
+  unsigned version_ = 11;
+  std::uint64_t bytes_in_ = 0;
+  std::string endpoint_label_;
+  std::string action_label_;
+  RequestLog log_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace passerelle::gateway

@@ -1,0 +1,500 @@
+#define BOOST_TEST_MODULE server
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "passerelle/core/xml.hpp"
+#include "passerelle/soap/namespaces.hpp"
+#include "pg_cluster.hpp"
+#include "soap_messages.hpp"
+#include "test_server.hpp"
+
+using namespace passerelle;
+using namespace passerelle::testing;
+
+namespace {
+
+struct XmlRuntimeFixture {
+  xml::Runtime runtime;
+};
+BOOST_TEST_GLOBAL_FIXTURE(XmlRuntimeFixture);
+
+const std::string kEcho = "urn:passerelle:test:echo";
+const std::string kSlow = "urn:passerelle:test:slow";
+
+// A router with test operations: echo answers with what it learnt of the
+// request (attachments' SHA-1, client subject); slow sleeps first.
+gateway::Router test_router() {
+  auto router = gateway::make_xds_router();
+  gateway::Operation echo;
+  echo.action = kEcho;
+  echo.handler = [](const soap::SoapRequest& request, const gateway::CallContext& context) {
+    std::string payload = "<t:echo xmlns:t=\"urn:test\" attachments=\"" +
+                          std::to_string(request.attachments.size()) + "\" subject=\"" +
+                          xml::escape(context.client_subject) + "\">";
+    for (const auto& attachment : request.attachments) {
+      payload += "<t:sha1>" + attachment->sha1_hex() + "</t:sha1>";
+    }
+    payload += "</t:echo>";
+    return soap::SoapResponse{"urn:passerelle:test:echoResponse", "", payload, {}};
+  };
+  router.add(gateway::kRegistryPath, echo);
+  router.add(gateway::kCombinedPath, echo);
+  gateway::Operation slow;
+  slow.action = kSlow;
+  slow.handler = [](const soap::SoapRequest&, const gateway::CallContext&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    return soap::SoapResponse{
+        "urn:passerelle:test:slowResponse", "", "<t:slow xmlns:t=\"urn:test\"/>", {}};
+  };
+  router.add(gateway::kRegistryPath, slow);
+  return router;
+}
+
+TestServerOptions with_router() {
+  TestServerOptions options;
+  options.router = test_router();
+  return options;
+}
+
+struct ParsedReply {
+  xml::Document document;
+  xercesc::DOMElement* header;
+  xercesc::DOMElement* body;
+};
+
+ParsedReply parse_soap(const std::string& bytes) {
+  auto document = xml::parse(bytes);
+  auto& root = document.root();
+  auto* header = xml::first_child_element(root, ns::kSoap12, "Header");
+  auto* body = xml::first_child_element(root, ns::kSoap12, "Body");
+  BOOST_REQUIRE(header != nullptr);
+  BOOST_REQUIRE(body != nullptr);
+  return {std::move(document), header, body};
+}
+
+std::string header_value(const ParsedReply& reply, const char* local) {
+  auto* element = xml::first_child_element(*reply.header, ns::kWsa, local);
+  return element == nullptr ? "" : xml::text_content(*element);
+}
+
+// Fault code value and subcode value, as written (prefix:local).
+std::pair<std::string, std::string> fault_codes(const ParsedReply& reply) {
+  auto* fault = xml::first_child_element(*reply.body, ns::kSoap12, "Fault");
+  BOOST_REQUIRE(fault != nullptr);
+  auto* code = xml::first_child_element(*fault, ns::kSoap12, "Code");
+  BOOST_REQUIRE(code != nullptr);
+  auto* value = xml::first_child_element(*code, ns::kSoap12, "Value");
+  BOOST_REQUIRE(value != nullptr);
+  std::string subcode;
+  if (auto* sub = xml::first_child_element(*code, ns::kSoap12, "Subcode")) {
+    auto* sub_value = xml::first_child_element(*sub, ns::kSoap12, "Value");
+    BOOST_REQUIRE(sub_value != nullptr);
+    subcode = xml::text_content(*sub_value);
+  }
+  return {xml::text_content(*value), subcode};
+}
+
+std::string local_part(const std::string& qname) {
+  auto colon = qname.find(':');
+  return colon == std::string::npos ? qname : qname.substr(colon + 1);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(health_and_metrics)
+
+BOOST_AUTO_TEST_CASE(liveness_answers_over_tls_and_readiness_needs_a_database) {
+  TestServer server;
+  auto connection = server.connect();
+  auto live = connection.request("GET", "/health/live");
+  BOOST_TEST(live.status == 200u);
+  BOOST_TEST(live.body.find("\"up\"") != std::string::npos);
+  auto ready = connection.request("GET", "/health");
+  BOOST_TEST(ready.status == 503u);
+  BOOST_TEST(ready.body.find("not configured") != std::string::npos);
+  BOOST_TEST(!ready.header("x-request-id").empty());
+}
+
+BOOST_AUTO_TEST_CASE(readiness_follows_the_database_and_metrics_show_the_pool) {
+  ThrowawayDatabase database;
+  TestServerOptions options;
+  options.db_uri = database.uri();
+  TestServer server(std::move(options));
+  auto connection = server.connect();
+  auto ready = connection.request("GET", "/health");
+  BOOST_TEST(ready.status == 200u);
+  BOOST_TEST(ready.body.find("\"database\":\"up\"") != std::string::npos);
+  auto metrics = connection.request("GET", "/metrics");
+  BOOST_TEST(metrics.body.find("passerelle_db_pool_connections{state=\"open\"} 1") !=
+             std::string::npos);
+  database.cluster().stop();
+  auto down = connection.request("GET", "/health");
+  BOOST_TEST(down.status == 503u);
+  BOOST_TEST(down.body.find("\"database\":\"down\"") != std::string::npos);
+  BOOST_TEST(connection.request("GET", "/health/live").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_count_requests_by_endpoint_action_and_status) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  connection.request("POST", "/xds/registry", kSoapContentType, envelope(kEcho, "urn:uuid:m1"));
+  connection.request("POST", "/xds/registry", kSoapContentType,
+                     envelope("urn:nope", "urn:uuid:m2"));
+  auto metrics = connection.request("GET", "/metrics");
+  BOOST_TEST(metrics.status == 200u);
+  BOOST_TEST(metrics.header("content-type").find("text/plain; version=0.0.4") == 0u);
+  const auto& text = metrics.body;
+  BOOST_TEST(text.find("passerelle_http_requests_total{endpoint=\"/xds/registry\",action=\"" +
+                       kEcho + "\",status=\"200\"} 1") != std::string::npos);
+  BOOST_TEST(
+      text.find("passerelle_http_requests_total{endpoint=\"/xds/registry\",action=\"unknown\","
+                "status=\"400\"} 1") != std::string::npos);
+  BOOST_TEST(
+      text.find("passerelle_http_request_duration_seconds_bucket{endpoint=\"/xds/registry\"") !=
+      std::string::npos);
+  BOOST_TEST(text.find("passerelle_http_requests_in_flight 1") != std::string::npos);  // this one
+  BOOST_TEST(text.find("passerelle_connections_open 1") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(soap_dispatch)
+
+BOOST_AUTO_TEST_CASE(unknown_action_gets_a_soap12_action_not_supported_fault_with_relates_to) {
+  TestServer server;
+  auto connection = server.connect();
+  auto reply = connection.request("POST", "/xds/registry", kSoapContentType,
+                                  envelope("urn:example:NoSuchAction", "urn:uuid:1234-abcd"));
+  BOOST_TEST(reply.status == 400u);
+  BOOST_TEST(reply.header("content-type").find("application/soap+xml") == 0u);
+  auto parsed = parse_soap(reply.body);
+  auto [code, subcode] = fault_codes(parsed);
+  BOOST_TEST(local_part(code) == "Sender");
+  BOOST_TEST(local_part(subcode) == "ActionNotSupported");
+  BOOST_TEST(header_value(parsed, "RelatesTo") == "urn:uuid:1234-abcd");
+  BOOST_TEST(header_value(parsed, "Action") == ns::kWsaFaultAction);
+  BOOST_TEST(reply.body.find("urn:example:NoSuchAction") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(registered_action_is_dispatched_and_answer_relates_to_request) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  for (const char* path : {"/xds/registry", "/xds"}) {
+    auto reply = connection.request("POST", path, kSoapContentType, envelope(kEcho, "urn:uuid:42"));
+    BOOST_TEST(reply.status == 200u);
+    auto parsed = parse_soap(reply.body);
+    BOOST_TEST(header_value(parsed, "RelatesTo") == "urn:uuid:42");
+    BOOST_TEST(header_value(parsed, "Action") == "urn:passerelle:test:echoResponse");
+    BOOST_TEST(!header_value(parsed, "MessageID").empty());
+  }
+  // The repository endpoint does not know the echo action.
+  auto other = connection.request("POST", "/xds/repository", kSoapContentType,
+                                  envelope(kEcho, "urn:uuid:43"));
+  BOOST_TEST(other.status == 400u);
+}
+
+BOOST_AUTO_TEST_CASE(mtom_attachment_reaches_the_handler_with_its_sha1) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  const std::string body =
+      "<t:doc xmlns:t=\"urn:test\"><xop:Include "
+      "xmlns:xop=\"http://www.w3.org/2004/08/xop/include\" "
+      "href=\"cid:doc1%40test\"/></t:doc>";
+  auto request = mtom_request(envelope(kEcho, "urn:uuid:mtom", body), "doc1@test", "abc");
+  auto reply = connection.request("POST", "/xds/registry", request.content_type, request.body);
+  BOOST_TEST(reply.status == 200u);
+  // SHA-1("abc")
+  BOOST_TEST(reply.body.find("a9993e364706816aba3e25717850c26c9cd0d89d") != std::string::npos);
+  BOOST_TEST(reply.body.find("attachments=\"1\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(mtom_with_unknown_cid_is_a_sender_fault) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  const std::string body =
+      "<t:doc xmlns:t=\"urn:test\"><xop:Include "
+      "xmlns:xop=\"http://www.w3.org/2004/08/xop/include\" "
+      "href=\"cid:missing@test\"/></t:doc>";
+  auto request = mtom_request(envelope(kEcho, "urn:uuid:mtom2", body), "doc1@test", "abc");
+  auto reply = connection.request("POST", "/xds/registry", request.content_type, request.body);
+  BOOST_TEST(reply.status == 400u);
+  auto parsed = parse_soap(reply.body);
+  BOOST_TEST(local_part(fault_codes(parsed).second) == "UnresolvedXopInclude");
+  BOOST_TEST(header_value(parsed, "RelatesTo") == "urn:uuid:mtom2");
+}
+
+BOOST_AUTO_TEST_CASE(truncated_mtom_body_is_a_fault_and_the_connection_stays_usable) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  auto request = mtom_request(envelope(kEcho, "urn:uuid:t"), "doc1@test", "abc");
+  const std::string truncated = request.body.substr(0, request.body.size() - 40);
+  auto reply = connection.request("POST", "/xds/registry", request.content_type, truncated);
+  BOOST_TEST(reply.status == 400u);
+  BOOST_TEST(local_part(fault_codes(parse_soap(reply.body)).second) == "MalformedMime");
+  auto again = connection.request("POST", "/xds/registry", kSoapContentType,
+                                  envelope(kEcho, "urn:uuid:after"));
+  BOOST_TEST(again.status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(soap11_envelope_gets_version_mismatch) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  const std::string soap11 =
+      "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>";
+  auto reply = connection.request("POST", "/xds/registry", "text/xml; charset=utf-8", soap11);
+  BOOST_TEST(reply.status == 500u);
+  BOOST_TEST(local_part(fault_codes(parse_soap(reply.body)).first) == "VersionMismatch");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_must_understand_header_gets_must_understand_fault) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  const std::string extra =
+      "<x:Secret xmlns:x=\"urn:example:ext\" s:mustUnderstand=\"true\">1</x:Secret>";
+  auto reply =
+      connection.request("POST", "/xds/registry", kSoapContentType,
+                         envelope(kEcho, "urn:uuid:mu", "<t:p xmlns:t=\"urn:t\"/>", extra));
+  BOOST_TEST(reply.status == 500u);
+  auto parsed = parse_soap(reply.body);
+  BOOST_TEST(local_part(fault_codes(parsed).first) == "MustUnderstand");
+  BOOST_TEST(reply.body.find("NotUnderstood") != std::string::npos);
+  BOOST_TEST(header_value(parsed, "RelatesTo") == "urn:uuid:mu");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_media_type_method_and_path_get_precise_http_answers) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  auto media = connection.request("POST", "/xds/registry", "application/json", "{}");
+  BOOST_TEST(media.status == 415u);
+  BOOST_TEST(local_part(fault_codes(parse_soap(media.body)).second) == "UnsupportedMediaType");
+  auto method = connection.request("GET", "/xds/registry");
+  BOOST_TEST(method.status == 405u);
+  BOOST_TEST(method.header("allow") == "POST");
+  auto path = connection.request("POST", "/nowhere", kSoapContentType, envelope(kEcho, "x"));
+  BOOST_TEST(path.status == 404u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(hostile_xml)
+
+BOOST_AUTO_TEST_CASE(xxe_payload_is_refused_and_reads_no_file) {
+  const auto secret_path = std::filesystem::temp_directory_path() / "passerelle-xxe-secret.txt";
+  const std::string secret = "TOP-SECRET-7f3a9c";
+  std::ofstream(secret_path) << secret;
+  TestServer server(with_router());
+  auto connection = server.connect();
+  const std::string payload =
+      "<?xml version=\"1.0\"?><!DOCTYPE s:Envelope [<!ENTITY xxe SYSTEM \"file://" +
+      secret_path.string() +
+      "\">]><s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+      "xmlns:a=\"http://www.w3.org/2005/08/addressing\"><s:Header><a:Action>" +
+      kEcho +
+      "</a:Action><a:MessageID>urn:uuid:xxe</a:MessageID></s:Header><s:Body><t:x "
+      "xmlns:t=\"urn:t\">&xxe;</t:x></s:Body></s:Envelope>";
+  auto reply = connection.request("POST", "/xds/registry", kSoapContentType, payload);
+  BOOST_TEST(reply.status == 400u);
+  BOOST_TEST(local_part(fault_codes(parse_soap(reply.body)).second) == "ForbiddenXmlConstruct");
+  BOOST_TEST(reply.body.find(secret) == std::string::npos);
+  BOOST_TEST(server.log().find(secret) == std::string::npos);
+  auto after =
+      connection.request("POST", "/xds/registry", kSoapContentType, envelope(kEcho, "urn:uuid:ok"));
+  BOOST_TEST(after.status == 200u);
+  std::filesystem::remove(secret_path);
+}
+
+BOOST_AUTO_TEST_CASE(billion_laughs_is_refused_quickly_and_the_server_keeps_serving) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  std::string entities = "<!ENTITY lol \"lol\">";
+  std::string previous = "lol";
+  for (int i = 1; i <= 9; ++i) {
+    const std::string name = "lol" + std::to_string(i);
+    entities += "<!ENTITY " + name + " \"";
+    for (int j = 0; j < 10; ++j) entities += "&" + previous + ";";
+    entities += "\">";
+    previous = name;
+  }
+  const std::string payload = "<?xml version=\"1.0\"?><!DOCTYPE lolz [" + entities +
+                              "]><s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\">"
+                              "<s:Body><x>&" +
+                              previous + ";</x></s:Body></s:Envelope>";
+  const auto started = std::chrono::steady_clock::now();
+  auto reply = connection.request("POST", "/xds/registry", kSoapContentType, payload);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() < 5000);
+  BOOST_TEST(reply.status == 400u);
+  BOOST_TEST(local_part(fault_codes(parse_soap(reply.body)).second) == "ForbiddenXmlConstruct");
+  auto after = connection.request("POST", "/xds/registry", kSoapContentType,
+                                  envelope(kEcho, "urn:uuid:ok2"));
+  BOOST_TEST(after.status == 200u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(connections)
+
+BOOST_AUTO_TEST_CASE(keep_alive_serves_many_requests_on_one_connection) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  for (int i = 0; i < 20; ++i) {
+    auto reply = connection.request("POST", "/xds/registry", kSoapContentType,
+                                    envelope(kEcho, "urn:uuid:k" + std::to_string(i)));
+    BOOST_TEST_REQUIRE(reply.status == 200u);
+    BOOST_TEST(reply.keep_alive);
+  }
+  BOOST_TEST(server.wait_for_log("\"status\":200"));
+  BOOST_TEST(server.log().find("urn:uuid:k19") == std::string::npos);  // no message content
+}
+
+BOOST_AUTO_TEST_CASE(malformed_requests_do_not_disturb_concurrent_good_ones) {
+  TestServer server(with_router());
+  std::atomic<int> good_ok{0};
+  std::atomic<int> bad_refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      auto connection = server.connect();
+      for (int i = 0; i < 15; ++i) {
+        if (t % 2 == 0) {
+          auto reply = connection.request("POST", "/xds/registry", kSoapContentType,
+                                          envelope(kEcho, "urn:uuid:c" + std::to_string(i)));
+          if (reply.status == 200u) ++good_ok;
+        } else {
+          auto reply = connection.request("POST", "/xds/registry", kSoapContentType,
+                                          "<s:Envelope xmlns:s=\"broken");
+          if (reply.status == 400u) ++bad_refused;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  BOOST_TEST(good_ok.load() == 45);
+  BOOST_TEST(bad_refused.load() == 45);
+}
+
+BOOST_AUTO_TEST_CASE(garbage_http_gets_400_and_close) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  auto reply = connection.raw("THIS IS NOT HTTP\r\n\r\n");
+  BOOST_TEST(reply.status == 400u);
+  BOOST_TEST(connection.closed_by_peer());
+}
+
+BOOST_AUTO_TEST_CASE(body_over_the_limit_gets_413) {
+  TestServerOptions options = with_router();
+  options.customize = [](gateway::ServerConfig& config) { config.max_body_bytes = 4096; };
+  TestServer server(std::move(options));
+  auto connection = server.connect();
+  auto reply =
+      connection.request("POST", "/xds/registry", kSoapContentType,
+                         envelope(kEcho, "urn:uuid:big", "<x>" + std::string(8192, 'a') + "</x>"));
+  BOOST_TEST(reply.status == 413u);
+  BOOST_TEST(!reply.keep_alive);
+}
+
+BOOST_AUTO_TEST_CASE(headers_over_the_limit_get_431) {
+  TestServerOptions options = with_router();
+  options.customize = [](gateway::ServerConfig& config) { config.max_header_bytes = 1024; };
+  TestServer server(std::move(options));
+  auto connection = server.connect();
+  auto reply =
+      connection.request("GET", "/health/live", "", "", {{"X-Padding", std::string(4000, 'p')}});
+  BOOST_TEST(reply.status == 431u);
+}
+
+BOOST_AUTO_TEST_CASE(slow_request_gets_408) {
+  TestServerOptions options = with_router();
+  options.customize = [](gateway::ServerConfig& config) {
+    config.read_timeout = std::chrono::milliseconds(300);
+  };
+  TestServer server(std::move(options));
+  auto connection = server.connect();
+  connection.write(
+      "POST /xds/registry HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/soap+xml\r\nContent-Length: 100\r\n\r\n<s:Env");
+  auto reply = connection.read_reply(std::chrono::seconds(5));
+  BOOST_TEST(reply.status == 408u);
+}
+
+BOOST_AUTO_TEST_CASE(idle_keep_alive_connection_is_closed_silently) {
+  TestServerOptions options = with_router();
+  options.customize = [](gateway::ServerConfig& config) {
+    config.idle_timeout = std::chrono::milliseconds(200);
+  };
+  TestServer server(std::move(options));
+  auto connection = server.connect();
+  BOOST_TEST(connection.request("GET", "/health/live").status == 200u);
+  BOOST_TEST(connection.closed_by_peer(std::chrono::milliseconds(3000)));
+}
+
+BOOST_AUTO_TEST_CASE(graceful_shutdown_finishes_the_request_in_flight) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  auto pending = std::async(std::launch::async, [&] {
+    return connection.request("POST", "/xds/registry", kSoapContentType,
+                              envelope(kSlow, "urn:uuid:slow"));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto endpoint = server.endpoint();
+  server.server().shutdown();
+  auto reply = pending.get();
+  BOOST_TEST(reply.status == 200u);
+  BOOST_TEST(!reply.keep_alive);
+  BOOST_CHECK_THROW(HttpConnection(endpoint, server.client()), std::exception);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(plain_and_mutual_tls)
+
+BOOST_AUTO_TEST_CASE(plain_http_only_when_asked_for) {
+  TestServerOptions options = with_router();
+  options.tls = false;
+  TestServer server(std::move(options));
+  auto connection = server.connect();
+  BOOST_TEST(connection.request("GET", "/health/live").status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(tls_server_refuses_plain_http) {
+  TestServer server(with_router());
+  HttpConnection plain(server.endpoint(), {});
+  BOOST_CHECK_THROW(plain.request("GET", "/health/live"), std::exception);
+}
+
+BOOST_AUTO_TEST_CASE(mutual_tls_exposes_the_verified_subject) {
+  TestServerOptions options = with_router();
+  options.mutual_tls = true;
+  TestServer server(std::move(options));
+  auto connection = server.connect("structure");
+  auto reply = connection.request("POST", "/xds/registry", kSoapContentType,
+                                  envelope(kEcho, "urn:uuid:mtls"));
+  BOOST_TEST(reply.status == 200u);
+  BOOST_TEST(reply.body.find("subject=\"") != std::string::npos);
+  BOOST_TEST(reply.body.find("subject=\"\"") == std::string::npos);
+  BOOST_TEST(reply.body.find("CN=") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(mutual_tls_refuses_missing_expired_and_foreign_certificates) {
+  TestServerOptions options = with_router();
+  options.mutual_tls = true;
+  TestServer server(std::move(options));
+  for (const std::string certificate : {"", "expired", "foreign-client"}) {
+    BOOST_TEST_CONTEXT("client certificate '" << certificate << "'") {
+      BOOST_CHECK_THROW(
+          {
+            HttpConnection connection(server.endpoint(), server.client(certificate));
+            connection.request("GET", "/health/live");
+          },
+          std::exception);
+    }
+  }
+  auto connection = server.connect("structure");
+  auto metrics = connection.request("GET", "/metrics");
+  BOOST_TEST(metrics.body.find("passerelle_tls_handshake_failures_total 3") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,262 @@
+#define BOOST_TEST_MODULE xml
+#include "passerelle/core/xml.hpp"
+
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "passerelle/core/error.hpp"
+#include "passerelle/core/error_codes.hpp"
+
+namespace xml = passerelle::xml;
+namespace codes = passerelle::codes;
+using passerelle::Failure;
+
+namespace {
+
+struct XercesFixture {
+  xml::Runtime runtime;
+};
+BOOST_TEST_GLOBAL_FIXTURE(XercesFixture);
+
+// Parses and returns the Failure it must throw; fails the test otherwise.
+passerelle::Error parse_error(std::string_view bytes, const xml::Limits& limits = {}) {
+  try {
+    xml::parse(bytes, limits, "input");
+  } catch (const Failure& f) {
+    return f.error();
+  }
+  BOOST_FAIL("parse succeeded but should have failed");
+  return {};
+}
+
+// A file whose content must never show up in a parse result or error.
+class SecretFile {
+ public:
+  SecretFile() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("passerelle-xml-secret-" + std::to_string(::getpid()));
+    std::ofstream(path_) << kSecret;
+  }
+  ~SecretFile() { std::filesystem::remove(path_); }
+  std::string uri() const { return "file://" + path_.string(); }
+  static constexpr const char* kSecret = "TOP-SECRET-4f1c9a";
+
+ private:
+  std::filesystem::path path_;
+};
+
+void check_secret_absent(std::string_view bytes) {
+  try {
+    const xml::Document doc = xml::parse(bytes);
+    BOOST_CHECK(xml::serialize(doc.dom()).find(SecretFile::kSecret) == std::string::npos);
+    BOOST_FAIL("document with an external entity was accepted");
+  } catch (const Failure& f) {
+    BOOST_TEST(f.error().code == codes::kForbiddenXmlConstruct);
+    BOOST_TEST(f.error().message.find(SecretFile::kSecret) == std::string::npos);
+    BOOST_TEST(std::string(f.what()).find(SecretFile::kSecret) == std::string::npos);
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(parses_namespaced_document) {
+  const xml::Document doc = xml::parse(
+      R"(<?xml version="1.0" encoding="UTF-8"?>
+<a:root xmlns:a="urn:a" xmlns="urn:default" id="1"><child>x &amp; y</child><a:other/></a:root>)");
+  const auto& root = doc.root();
+  BOOST_TEST(xml::local_name(root) == "root");
+  BOOST_TEST(xml::namespace_uri(root) == "urn:a");
+  BOOST_TEST(xml::is_element(root, "urn:a", "root"));
+  BOOST_TEST(!xml::is_element(root, "urn:b", "root"));
+  BOOST_TEST(xml::attribute(root, "id").value() == "1");
+  BOOST_TEST(!xml::attribute(root, "missing").has_value());
+  BOOST_TEST(xml::child_elements(root).size() == 2u);
+  auto* child = xml::first_child_element(root, "urn:default", "child");
+  BOOST_REQUIRE(child != nullptr);
+  BOOST_TEST(xml::text_content(*child) == "x & y");
+  BOOST_TEST(xml::child_elements(root, "urn:a", "other").size() == 1u);
+  BOOST_TEST(xml::first_child_element(root, "urn:a", "child") == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(namespaced_attribute_lookup) {
+  const xml::Document doc = xml::parse(R"(<r xmlns:p="urn:p" p:x="1" x="2"/>)");
+  BOOST_TEST(xml::attribute(doc.root(), "urn:p", "x").value() == "1");
+  BOOST_TEST(xml::attribute(doc.root(), "", "x").value() == "2");
+  BOOST_TEST(!xml::attribute(doc.root(), "urn:q", "x").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(text_content_skips_comments_and_joins_cdata) {
+  const xml::Document doc = xml::parse("<r>a<!--no--><b>b<![CDATA[<c>]]></b><?pi x?>d</r>");
+  BOOST_TEST(xml::text_content(doc.root()) == "ab<c>d");
+}
+
+BOOST_AUTO_TEST_CASE(malformed_reports_line_and_column) {
+  const auto e = parse_error("<a>\n  <b></a>");
+  BOOST_TEST(e.code == codes::kMalformedXml);
+  BOOST_TEST(e.location.find("input") != std::string::npos);
+  BOOST_TEST(e.location.find("line 2") != std::string::npos);
+  BOOST_TEST(!e.message.empty());
+}
+
+BOOST_AUTO_TEST_CASE(malformed_variants) {
+  BOOST_TEST(parse_error("").code == codes::kMalformedXml);
+  BOOST_TEST(parse_error("not xml").code == codes::kMalformedXml);
+  BOOST_TEST(parse_error("<a>").code == codes::kMalformedXml);
+  BOOST_TEST(parse_error("<a></a><b/>").code == codes::kMalformedXml);
+  BOOST_TEST(parse_error("<a x='1' x='2'/>").code == codes::kMalformedXml);
+  BOOST_TEST(parse_error("<p:a/>").code == codes::kMalformedXml);  // unbound prefix
+  BOOST_TEST(parse_error("<a>&undeclared;</a>").code == codes::kMalformedXml);
+  BOOST_TEST(parse_error("<a>\xff\xfe</a>").code == codes::kMalformedXml);
+}
+
+BOOST_AUTO_TEST_CASE(doctype_is_refused) {
+  BOOST_TEST(parse_error("<!DOCTYPE a><a/>").code == codes::kForbiddenXmlConstruct);
+  BOOST_TEST(parse_error("<?xml version='1.0'?>\n<!-- c -->\n<!DOCTYPE a []><a/>").code ==
+             codes::kForbiddenXmlConstruct);
+  // Malformed DOCTYPE is still a forbidden construct, not just bad syntax.
+  BOOST_TEST(parse_error("<!DOCTYPE").code == codes::kForbiddenXmlConstruct);
+}
+
+BOOST_AUTO_TEST_CASE(doctype_refused_in_utf16_input) {
+  // The byte pre-scan cannot see this one; the scanner callback must.
+  const std::u16string text = u"\uFEFF<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>";
+  const std::string bytes(reinterpret_cast<const char*>(text.data()), text.size() * 2);
+  BOOST_TEST(parse_error(bytes).code == codes::kForbiddenXmlConstruct);
+}
+
+BOOST_AUTO_TEST_CASE(doctype_text_in_content_is_fine) {
+  const xml::Document doc = xml::parse("<a><!-- <!DOCTYPE x> --><![CDATA[<!DOCTYPE y>]]></a>");
+  BOOST_TEST(xml::text_content(doc.root()) == "<!DOCTYPE y>");
+}
+
+BOOST_AUTO_TEST_CASE(billion_laughs_is_refused) {
+  std::string doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n";
+  for (int i = 1; i <= 9; ++i) {
+    doc += "<!ENTITY lol" + std::to_string(i) + " \"";
+    for (int k = 0; k < 10; ++k)
+      doc += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
+    doc += "\">\n";
+  }
+  doc += "]>\n<lolz>&lol9;</lolz>";
+  BOOST_TEST(parse_error(doc).code == codes::kForbiddenXmlConstruct);
+}
+
+BOOST_AUTO_TEST_CASE(external_entity_is_refused_and_reads_nothing) {
+  const SecretFile secret;
+  check_secret_absent("<!DOCTYPE a [<!ENTITY xxe SYSTEM \"" + secret.uri() + "\">]><a>&xxe;</a>");
+  check_secret_absent("<!DOCTYPE a SYSTEM \"" + secret.uri() + "\"><a/>");
+  // UTF-16 input bypasses the byte pre-scan and meets the scanner's walls.
+  const std::string doc =
+      "<!DOCTYPE a [<!ENTITY xxe SYSTEM \"" + secret.uri() + "\">]><a>&xxe;</a>";
+  std::u16string text = u"\uFEFF";
+  for (const char c : doc) text.push_back(static_cast<char16_t>(c));
+  check_secret_absent(std::string(reinterpret_cast<const char*>(text.data()), text.size() * 2));
+}
+
+BOOST_AUTO_TEST_CASE(parameter_entities_are_refused) {
+  const SecretFile secret;
+  check_secret_absent("<!DOCTYPE a [<!ENTITY % p SYSTEM \"" + secret.uri() + "\"> %p;]><a/>");
+  check_secret_absent("<!DOCTYPE a [<!ENTITY % d \"<!ENTITY e 'x'>\"> %d;]><a>&e;</a>");
+}
+
+BOOST_AUTO_TEST_CASE(deep_nesting_hits_limit_without_crashing) {
+  const int levels = 100000;
+  std::string doc;
+  doc.reserve(levels * 7);
+  for (int i = 0; i < levels; ++i) doc += "<a>";
+  for (int i = 0; i < levels; ++i) doc += "</a>";
+  const auto e = parse_error(doc);
+  BOOST_TEST(e.code == codes::kXmlLimitExceeded);
+  BOOST_TEST(e.location.find("line 1") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(depth_limit_is_exact) {
+  xml::Limits limits;
+  limits.max_depth = 3;
+  BOOST_CHECK_NO_THROW(xml::parse("<a><b><c/></b></a>", limits));
+  BOOST_CHECK_NO_THROW(xml::parse("<a><b><c></c><c/></b><b/></a>", limits));
+  BOOST_TEST(parse_error("<a><b><c><d/></c></b></a>", limits).code == codes::kXmlLimitExceeded);
+}
+
+BOOST_AUTO_TEST_CASE(too_many_attributes) {
+  xml::Limits limits;
+  limits.max_attributes_per_element = 3;
+  BOOST_CHECK_NO_THROW(xml::parse("<a x='1' y='2' z='3'/>", limits));
+  BOOST_TEST(parse_error("<a><b w='0' x='1' y='2' z='3'/></a>", limits).code ==
+             codes::kXmlLimitExceeded);
+}
+
+BOOST_AUTO_TEST_CASE(size_limit) {
+  xml::Limits limits;
+  limits.max_bytes = 10;
+  BOOST_CHECK_NO_THROW(xml::parse("<a>12</a>", limits));   // 9 bytes
+  BOOST_CHECK_NO_THROW(xml::parse("<a>123</a>", limits));  // exactly 10
+  const auto e = parse_error("<a>1234</a>", limits);
+  BOOST_TEST(e.code == codes::kXmlLimitExceeded);
+  BOOST_TEST(e.location == "input");
+}
+
+BOOST_AUTO_TEST_CASE(utf8_round_trip) {
+  const std::string text = "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 <&>";
+  const std::string doc = "<a t=\"" + xml::escape(text) + "\">" + xml::escape(text) + "</a>";
+  const xml::Document parsed = xml::parse(doc);
+  BOOST_TEST(xml::text_content(parsed.root()) == text);
+  BOOST_TEST(xml::attribute(parsed.root(), "t").value() == text);
+  BOOST_TEST(xml::utf8(xml::xmlch(text).c_str()) == text);
+  BOOST_TEST(xml::xmlch("\xF0\x9F\x98\x80").size() == 2u);  // surrogate pair
+  // Invalid UTF-8 becomes U+FFFD rather than garbage.
+  BOOST_TEST(xml::utf8(xml::xmlch("a\xC3").c_str()) == "a\xEF\xBF\xBD");
+  const std::string reparsed = xml::serialize(parsed.root());
+  BOOST_TEST(xml::text_content(xml::parse(reparsed).root()) == text);
+}
+
+BOOST_AUTO_TEST_CASE(escape_covers_markup) {
+  BOOST_TEST(xml::escape("<a href=\"x\">'&'</a>\r") ==
+             "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;&#xD;");
+}
+
+BOOST_AUTO_TEST_CASE(serialize_subtree_keeps_namespaces) {
+  const xml::Document doc =
+      xml::parse(R"(<e:Envelope xmlns:e="urn:env" xmlns:x="urn:x" xmlns="urn:d"><e:Body>)"
+                 R"(<p:Payload xmlns:p="urn:p" x:attr="v" type="x:T"><Item>1</Item></p:Payload>)"
+                 R"(</e:Body></e:Envelope>)");
+  auto* body = xml::first_child_element(doc.root(), "urn:env", "Body");
+  BOOST_REQUIRE(body != nullptr);
+  auto* payload = xml::first_child_element(*body, "urn:p", "Payload");
+  BOOST_REQUIRE(payload != nullptr);
+  const std::string out = xml::serialize(*payload);
+  BOOST_TEST(out.rfind("<p:Payload", 0) == 0u);  // no XML declaration
+  const xml::Document again = xml::parse(out);
+  BOOST_TEST(xml::is_element(again.root(), "urn:p", "Payload"));
+  BOOST_TEST(xml::attribute(again.root(), "urn:x", "attr").value() == "v");
+  auto* item = xml::first_child_element(again.root(), "urn:d", "Item");
+  BOOST_REQUIRE(item != nullptr);
+  BOOST_TEST(xml::text_content(*item) == "1");
+  // The QName in content still resolves.
+  const std::u16string x = xml::xmlch("x");
+  BOOST_TEST(xml::utf8(again.root().lookupNamespaceURI(x.c_str())) == "urn:x");
+}
+
+BOOST_AUTO_TEST_CASE(serialize_fixes_up_in_memory_nodes) {
+  xml::Document doc = xml::parse("<r xmlns='urn:d'/>");
+  const std::u16string ns = xml::xmlch("urn:new"), qname = xml::xmlch("n:child");
+  const std::u16string plain = xml::xmlch("plain");
+  auto* child = doc.dom().createElementNS(ns.c_str(), qname.c_str());
+  child->appendChild(doc.dom().createElementNS(nullptr, plain.c_str()));
+  doc.root().appendChild(child);
+  const xml::Document again = xml::parse(xml::serialize(doc.root()));
+  auto* c = xml::first_child_element(again.root(), "urn:new", "child");
+  BOOST_REQUIRE(c != nullptr);
+  BOOST_TEST(xml::first_child_element(*c, "", "plain") != nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(serialize_escapes_attribute_whitespace) {
+  const xml::Document doc = xml::parse("<a v='&#9;&#10;&#13;&quot;'/>");
+  const xml::Document again = xml::parse(xml::serialize(doc.dom()));
+  BOOST_TEST(xml::attribute(again.root(), "v").value() == "\t\n\r\"");
+}
