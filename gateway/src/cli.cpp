@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "admin_client.hpp"
+#include "db_command.hpp"
 #include "passerelle/core/version.hpp"
 #include "passerelle/gateway/serve.hpp"
 
@@ -62,6 +64,17 @@ void add_serve_options(CLI::App& serve, ServerConfig& config, std::string& log_f
       ->capture_default_str();
   serve.add_option("--spool-dir", config.spool_dir,
                    "directory for temporary attachment files (default: system temp)");
+  serve.add_option("--profile", config.profile, "affinity domain profile (registry/profiles/NAME)")
+      ->capture_default_str();
+  serve.add_option("--profile-dir", config.profile_dir,
+                   "directory of profiles (default: the shipped ones)");
+  serve
+      .add_option("--repository-unique-id", config.repository_unique_id,
+                  "this repository's uniqueId (OID)")
+      ->capture_default_str();
+  serve.add_option("--operator-token-file", config.operator_token_file,
+                   "file holding the operator API bearer token; without it /api/ is disabled "
+                   "(docs/operator-api.md)");
 }
 
 // CLI11 2.1 reads a config file only for the main app, and a file for a
@@ -101,6 +114,8 @@ int run_cli(int argc, char** argv) {
   CLI::App* serve_command = app.add_subcommand("serve", "run the gateway");
   add_serve_options(*serve_command, config, log_format, read_timeout_ms, idle_timeout_ms, grace_ms,
                     config_file);
+  const AdminCommand admin = add_admin_command(app);  // admin_client.cpp
+  const DbCommand db = add_db_command(app);           // db_command.cpp
 
   try {
     app.parse(argc, argv);
@@ -110,6 +125,8 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  if (admin.command->parsed()) return admin.run();
+  if (db.command->parsed()) return db.run();
   if (!serve_command->parsed()) {
     std::cout << app.help();
     return 0;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/records_api.hpp"
 #include "error_mapping.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/registry/store.hpp"
@@ -32,11 +33,29 @@ std::string path_of(const std::string& target) {
   return target.substr(0, target.find_first_of("?#"));
 }
 
+// Operator API (gateway/src/api/): JSON in, JSON out, bearer token.
+OutboundReply operator_api_reply(const api::OperatorApi* operator_api, InboundRequest& request) {
+  const api::ApiReply answer =
+      operator_api == nullptr
+          ? api::api_disabled()
+          : operator_api->handle(request.method, request.target, request.authorization,
+                                 request.content_type, request.body.bytes);
+  OutboundReply reply = plain(answer.status, "application/json", answer.body);
+  reply.headers = answer.headers;
+  reply.log_detail = answer.log_detail;
+  reply.endpoint = "/api";
+  return reply;
+}
+
 }  // namespace
 
 Pipeline::Pipeline(const Router& router, const Metrics& metrics, store::ConnectionPool* pool,
-                   const ServerConfig& config)
-    : router_(router), metrics_(metrics), pool_(pool), config_(config) {}
+                   const ServerConfig& config, const api::OperatorApi* operator_api)
+    : router_(router),
+      metrics_(metrics),
+      pool_(pool),
+      config_(config),
+      operator_api_(operator_api) {}
 
 OutboundReply Pipeline::handle(InboundRequest& request) const {
   const std::string path = path_of(request.target);
@@ -66,6 +85,9 @@ OutboundReply Pipeline::handle(InboundRequest& request) const {
     }
     reply.endpoint = path;
     return reply;
+  }
+  if (path == "/api" || path.starts_with(api::kApiPrefix)) {
+    return operator_api_reply(operator_api_, request);
   }
   reply = plain(404, "text/plain", "no such endpoint\n");
   reply.endpoint = "other";
@@ -139,6 +161,7 @@ OutboundReply Pipeline::soap_exchange(const std::string& path, InboundRequest& r
     if (response.relates_to.empty()) response.relates_to = addressing.message_id;
     auto encoded = soap::encode(response);
     reply = plain(200, std::move(encoded.content_type), std::move(encoded.body));
+    reply.log_detail = std::move(response.log_detail);
   } catch (const Failure& failure) {
     reply = fault_reply(failure.error(), addressing);
   } catch (const std::exception& e) {

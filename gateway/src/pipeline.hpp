@@ -1,7 +1,8 @@
 #pragma once
 
 // Turns one complete HTTP request into one reply: health, metrics, or a SOAP
-// exchange (decode → route by (path, wsa:Action) → handler → encode). Runs on
+// exchange (decode → route by (path, wsa:Action) → handler → encode), or the
+// operator API (/api/, gateway/src/api/). Runs on
 // a worker thread; holds no per-request state of its own.
 
 #include <boost/beast/http/verb.hpp>
@@ -18,6 +19,9 @@
 namespace passerelle::store {
 class ConnectionPool;
 }
+namespace passerelle::gateway::api {
+class OperatorApi;
+}
 
 namespace passerelle::gateway {
 
@@ -27,6 +31,7 @@ struct InboundRequest {
   std::string content_type;
   IncomingBody::value_type body;
   CallContext context;
+  std::string authorization;  // Authorization header, for the operator API (/api/)
 };
 
 struct OutboundReply {
@@ -42,8 +47,9 @@ struct OutboundReply {
 
 class Pipeline {
  public:
+  // `operator_api` null = the operator API is disabled (/api/ answers 404).
   Pipeline(const Router& router, const Metrics& metrics, store::ConnectionPool* pool,
-           const ServerConfig& config);
+           const ServerConfig& config, const api::OperatorApi* operator_api = nullptr);
 
   OutboundReply handle(InboundRequest& request) const;
 
@@ -55,6 +61,7 @@ class Pipeline {
   const Metrics& metrics_;
   store::ConnectionPool* pool_;
   const ServerConfig& config_;
+  const api::OperatorApi* operator_api_;
 };
 
 }  // namespace passerelle::gateway

@@ -4,12 +4,17 @@
 #include <boost/asio/signal_set.hpp>
 #include <iostream>
 
+#include "api/bearer_auth.hpp"
+#include "api/records_api.hpp"
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/core/version.hpp"
 #include "passerelle/core/xml.hpp"
 #include "passerelle/gateway/logging.hpp"
 #include "passerelle/gateway/server.hpp"
+#include "passerelle/gateway/xds_service.hpp"
+#include "passerelle/registry/datatypes.hpp"
+#include "passerelle/registry/profile.hpp"
 #include "passerelle/registry/store.hpp"
 
 namespace passerelle::gateway {
@@ -44,6 +49,8 @@ void check_config(ServerConfig& config) {
     throw config_error("--max-body-bytes", "size limits must be positive");
   }
   if (config.db_pool_size == 0) throw config_error("--db-pool-size", "must be positive");
+  // Operator API token: a bad file stops us before any database starts.
+  if (!config.operator_token_file.empty()) api::read_operator_token(config.operator_token_file);
 }
 
 int serve(ServerConfig config) {
@@ -52,6 +59,16 @@ int serve(ServerConfig config) {
   try {
     check_config(config);
     xml::Runtime xml_runtime;
+
+    // Profile first: a bad profile should stop us before any database starts.
+    auto profile = std::make_shared<const registry::Profile>(
+        config.profile_dir.empty()
+            ? registry::load_named_profile(config.profile)
+            : registry::load_named_profile(config.profile, config.profile_dir));
+    if (auto problem = registry::datatypes::check_oid(config.repository_unique_id);
+        !problem.empty()) {
+      throw config_error("--repository-unique-id", problem);
+    }
 
     std::unique_ptr<store::EmbeddedCluster> cluster;
     std::string uri = config.db_uri;
@@ -70,7 +87,11 @@ int serve(ServerConfig config) {
       store::migrate(*connection);
     }
 
-    Server server(config, make_xds_router(), pool, logger);
+    XdsDependencies xds{pool, profile, config.repository_unique_id, {}};
+    xds.decode.spill_threshold = config.spill_threshold;
+    if (!config.spool_dir.empty()) xds.decode.spool_dir = config.spool_dir;
+    Server server(config, make_xds_router(xds), pool, logger,
+                  api::accept_authorities(profile->patient_id_authorities));
     server.start();
     log_event(*logger, format, spdlog::level::info, "started",
               std::string("passerelle ") + kVersion);

@@ -75,9 +75,11 @@ void configure_tls(ServerShared& shared) {
 
 struct Server::Impl {
   Impl(ServerConfig config, Router router, std::shared_ptr<store::ConnectionPool> pool,
-       std::shared_ptr<spdlog::logger> logger, std::size_t workers)
+       std::shared_ptr<spdlog::logger> logger, std::size_t workers,
+       PatientIdAuthorityCheck patient_id_authority)
       : shared(std::make_shared<ServerShared>(std::move(config), std::move(router), std::move(pool),
-                                              std::move(logger), workers)),
+                                              std::move(logger), workers,
+                                              std::move(patient_id_authority))),
         io(static_cast<int>(or_cores(shared->config.threads))) {}
 
   void accept(tcp::acceptor& acceptor) {
@@ -114,9 +116,9 @@ struct Server::Impl {
 };
 
 Server::Server(ServerConfig config, Router router, std::shared_ptr<store::ConnectionPool> pool,
-               std::shared_ptr<spdlog::logger> logger)
+               std::shared_ptr<spdlog::logger> logger, PatientIdAuthorityCheck patient_id_authority)
     : impl_(std::make_unique<Impl>(config, std::move(router), std::move(pool), std::move(logger),
-                                   or_cores(config.workers))) {}
+                                   or_cores(config.workers), std::move(patient_id_authority))) {}
 
 Server::~Server() {
   shutdown();

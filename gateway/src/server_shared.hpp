@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "api/records_api.hpp"
 #include "metrics.hpp"
 #include "passerelle/gateway/config.hpp"
 #include "passerelle/gateway/logging.hpp"
@@ -29,12 +30,16 @@ class SessionControl {
 struct ServerShared {
   ServerShared(ServerConfig config_in, Router router_in,
                std::shared_ptr<store::ConnectionPool> pool_in,
-               std::shared_ptr<spdlog::logger> logger_in, std::size_t worker_threads)
+               std::shared_ptr<spdlog::logger> logger_in, std::size_t worker_threads,
+               api::AuthorityCheck patient_id_authority = {})
       : config(std::move(config_in)),
         router(std::move(router_in)),
         pool(std::move(pool_in)),
         logger(std::move(logger_in)),
-        pipeline(router, metrics, pool.get(), config),
+        // Operator API: reads --operator-token-file (throws when unusable).
+        operator_api(api::make_operator_api(config.operator_token_file, pool.get(),
+                                            std::move(patient_id_authority))),
+        pipeline(router, metrics, pool.get(), config, operator_api.get()),
         workers(worker_threads) {}
 
   const ServerConfig config;
@@ -42,6 +47,7 @@ struct ServerShared {
   Metrics metrics;
   const std::shared_ptr<store::ConnectionPool> pool;
   const std::shared_ptr<spdlog::logger> logger;
+  const std::unique_ptr<const api::OperatorApi> operator_api;  // null = disabled
   const Pipeline pipeline;
   boost::asio::thread_pool workers;
   std::optional<boost::asio::ssl::context> tls;  // empty for plain HTTP

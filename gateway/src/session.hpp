@@ -172,6 +172,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     request->method = message.method();
     request->target = std::string(message.target());
     request->content_type = std::string(message[http::field::content_type]);
+    request->authorization = std::string(message[http::field::authorization]);  // operator API
     request->context.peer = peer_;
     request->context.client_subject = client_subject_;
     auto incoming_id = message["X-Request-Id"];

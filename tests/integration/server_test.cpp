@@ -38,7 +38,7 @@ gateway::Router test_router() {
       payload += "<t:sha1>" + attachment->sha1_hex() + "</t:sha1>";
     }
     payload += "</t:echo>";
-    return soap::SoapResponse{"urn:passerelle:test:echoResponse", "", payload, {}};
+    return soap::SoapResponse{"urn:passerelle:test:echoResponse", "", payload, {}, ""};
   };
   router.add(gateway::kRegistryPath, echo);
   router.add(gateway::kCombinedPath, echo);
@@ -47,7 +47,7 @@ gateway::Router test_router() {
   slow.handler = [](const soap::SoapRequest&, const gateway::CallContext&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
     return soap::SoapResponse{
-        "urn:passerelle:test:slowResponse", "", "<t:slow xmlns:t=\"urn:test\"/>", {}};
+        "urn:passerelle:test:slowResponse", "", "<t:slow xmlns:t=\"urn:test\"/>", {}, ""};
   };
   router.add(gateway::kRegistryPath, slow);
   return router;

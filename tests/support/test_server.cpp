@@ -3,6 +3,7 @@
 #include <spdlog/logger.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 
+#include <fstream>
 #include <thread>
 
 #include "passerelle/registry/store.hpp"
@@ -30,13 +31,19 @@ TestServer::TestServer(TestServerOptions options)
   } else {
     config.insecure_http = true;
   }
+  if (!options.operator_token.empty()) {
+    token_file_ = token_dir_.path() / "operator-token";
+    std::ofstream(token_file_) << options.operator_token << "\n";
+    config.operator_token_file = token_file_;
+  }
   if (options.customize) options.customize(config);
   if (!options.db_uri.empty()) {
     pool_ = std::make_shared<store::ConnectionPool>(options.db_uri, 4);
   }
   auto logger = std::make_shared<spdlog::logger>("test-server", log_sink_);
   logger->set_pattern("%v");
-  server_ = std::make_unique<gateway::Server>(config, std::move(options.router), pool_, logger);
+  server_ = std::make_unique<gateway::Server>(config, std::move(options.router), pool_, logger,
+                                              std::move(options.patient_id_authority));
   server_->start();
 }
 

@@ -15,6 +15,7 @@
 #include "passerelle/gateway/config.hpp"
 #include "passerelle/gateway/router.hpp"
 #include "passerelle/gateway/server.hpp"
+#include "temp_dir.hpp"
 
 namespace passerelle::store {
 class ConnectionPool;
@@ -31,6 +32,10 @@ struct TestServerOptions {
   std::string db_uri;  // empty = no database (readiness reports "not configured")
   gateway::Router router = gateway::make_xds_router();
   std::function<void(gateway::ServerConfig&)> customize;
+  // Operator API: non-empty = written to a token file given to the server
+  // (operator_token_file); empty = the operator API stays disabled.
+  std::string operator_token;
+  gateway::PatientIdAuthorityCheck patient_id_authority;  // empty = any OID
 };
 
 class TestServer {
@@ -48,10 +53,14 @@ class TestServer {
   std::string log() const;
   bool wait_for_log(const std::string& needle,
                     std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  // The operator token file (empty path without TestServerOptions::operator_token).
+  const std::filesystem::path& operator_token_file() const { return token_file_; }
 
  private:
   bool tls_;
   bool mutual_;
+  TempDir token_dir_{"passerelle-token"};
+  std::filesystem::path token_file_;
   std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> log_sink_;
   std::shared_ptr<store::ConnectionPool> pool_;
   std::unique_ptr<gateway::Server> server_;

@@ -19,6 +19,163 @@ constexpr std::array kMigrations{
               "CREATE TABLE passerelle_schema_version ("
               " version integer PRIMARY KEY,"
               " applied_at timestamptz NOT NULL DEFAULT now())"},
+    // Patient records, XDS objects (typed columns for every FindDocuments
+    // parameter, the full object XML for lossless return) and document
+    // content in chunks of about 1 MiB.
+    Migration{2, R"sql(
+CREATE TABLE patient_records (
+  patient_id   text PRIMARY KEY,
+  family       text NOT NULL DEFAULT '',
+  given        text NOT NULL DEFAULT '',
+  birth_date   date,
+  sex          text NOT NULL DEFAULT 'U' CHECK (sex IN ('F', 'M', 'U')),
+  state        text NOT NULL CHECK (state IN ('open', 'closed')),
+  close_reason text NOT NULL DEFAULT '',
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  updated_at   timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per committed lot (ITI-41 / ITI-42 submission).
+CREATE TABLE lots (
+  lot_id              bigserial PRIMARY KEY,
+  submission_set_uuid text,
+  committed_at        timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every stored top-level ebRIM object. object_xml is the object as
+-- registered (registry::serialize), status is authoritative over the
+-- status attribute inside it.
+CREATE TABLE registry_objects (
+  entry_uuid    text PRIMARY KEY,
+  logical_id    text NOT NULL,
+  kind          text NOT NULL CHECK (kind IN ('DocumentEntry', 'SubmissionSet', 'Folder',
+                                              'Association', 'Classification', 'Other')),
+  object_type   text NOT NULL DEFAULT '',
+  status        text NOT NULL,
+  patient_id    text,
+  unique_id     text,
+  version       text NOT NULL DEFAULT '1',
+  registered_at timestamptz NOT NULL DEFAULT now(),
+  object_xml    text NOT NULL,
+  lot_id        bigint NOT NULL REFERENCES lots (lot_id)
+);
+CREATE INDEX registry_objects_logical_id ON registry_objects (logical_id);
+CREATE INDEX registry_objects_lot ON registry_objects (lot_id);
+CREATE INDEX registry_objects_patient ON registry_objects (patient_id, kind, status);
+
+-- DTM columns hold the value right-padded with '0' to 14 digits
+-- (YYYYMMDDhhmmss) so that text comparison orders them; NULL when absent.
+CREATE TABLE document_entries (
+  entry_uuid                           text PRIMARY KEY
+                                         REFERENCES registry_objects ON DELETE CASCADE,
+  logical_id                           text NOT NULL,
+  unique_id                            text NOT NULL,
+  patient_id                           text NOT NULL,
+  status                               text NOT NULL,
+  availability                         text NOT NULL CHECK (availability IN ('stable', 'on-demand')),
+  class_code                           text,
+  class_code_scheme                    text,
+  type_code                            text,
+  type_code_scheme                     text,
+  practice_setting_code                text,
+  practice_setting_code_scheme         text,
+  healthcare_facility_type_code        text,
+  healthcare_facility_type_code_scheme text,
+  format_code                          text,
+  format_code_scheme                   text,
+  creation_time                        text,
+  service_start_time                   text,
+  service_stop_time                    text,
+  mime_type                            text NOT NULL DEFAULT '',
+  hash                                 text NOT NULL DEFAULT '',
+  size                                 bigint,
+  repository_unique_id                 text NOT NULL DEFAULT '',
+  author_persons                       text[] NOT NULL DEFAULT '{}',
+  reference_ids                        text[] NOT NULL DEFAULT '{}',
+  version                              text NOT NULL DEFAULT '1',
+  CONSTRAINT document_entries_unique_id UNIQUE (unique_id)
+);
+CREATE INDEX document_entries_patient ON document_entries (patient_id, status);
+CREATE INDEX document_entries_class ON document_entries (class_code, class_code_scheme);
+CREATE INDEX document_entries_type ON document_entries (type_code, type_code_scheme);
+CREATE INDEX document_entries_practice ON document_entries (practice_setting_code, practice_setting_code_scheme);
+CREATE INDEX document_entries_facility ON document_entries (healthcare_facility_type_code, healthcare_facility_type_code_scheme);
+CREATE INDEX document_entries_format ON document_entries (format_code, format_code_scheme);
+CREATE INDEX document_entries_creation ON document_entries (patient_id, creation_time);
+CREATE INDEX document_entries_service_start ON document_entries (patient_id, service_start_time);
+CREATE INDEX document_entries_service_stop ON document_entries (patient_id, service_stop_time);
+CREATE INDEX document_entries_repository ON document_entries (repository_unique_id);
+CREATE INDEX document_entries_authors ON document_entries USING gin (author_persons);
+CREATE INDEX document_entries_reference_ids ON document_entries USING gin (reference_ids);
+
+CREATE TABLE submission_sets (
+  entry_uuid               text PRIMARY KEY REFERENCES registry_objects ON DELETE CASCADE,
+  unique_id                text NOT NULL,
+  source_id                text NOT NULL DEFAULT '',
+  patient_id               text NOT NULL,
+  submission_time          text,
+  content_type_code        text,
+  content_type_code_scheme text,
+  author_persons           text[] NOT NULL DEFAULT '{}',
+  CONSTRAINT submission_sets_unique_id UNIQUE (unique_id)
+);
+CREATE INDEX submission_sets_patient ON submission_sets (patient_id, submission_time);
+CREATE INDEX submission_sets_source ON submission_sets (source_id);
+CREATE INDEX submission_sets_content_type ON submission_sets (content_type_code, content_type_code_scheme);
+CREATE INDEX submission_sets_authors ON submission_sets USING gin (author_persons);
+
+CREATE TABLE folders (
+  entry_uuid       text PRIMARY KEY REFERENCES registry_objects ON DELETE CASCADE,
+  unique_id        text NOT NULL,
+  patient_id       text NOT NULL,
+  last_update_time text,
+  CONSTRAINT folders_unique_id UNIQUE (unique_id)
+);
+CREATE INDEX folders_patient ON folders (patient_id, last_update_time);
+
+-- Multi-valued codes: confidentialityCode, eventCodeList (DocumentEntry),
+-- codeList (Folder), named by the XDS attribute.
+CREATE TABLE object_codes (
+  entry_uuid text NOT NULL REFERENCES registry_objects ON DELETE CASCADE,
+  attribute  text NOT NULL,
+  code       text NOT NULL,
+  scheme     text NOT NULL DEFAULT ''
+);
+CREATE INDEX object_codes_lookup ON object_codes (attribute, code, scheme);
+CREATE INDEX object_codes_entry ON object_codes (entry_uuid);
+
+CREATE TABLE associations (
+  entry_uuid            text PRIMARY KEY REFERENCES registry_objects ON DELETE CASCADE,
+  type                  text NOT NULL,
+  source                text NOT NULL,
+  target                text NOT NULL,
+  status                text NOT NULL,
+  submission_set_status text
+);
+CREATE INDEX associations_source ON associations (source, type);
+CREATE INDEX associations_target ON associations (target, type);
+
+-- Repository content: one row per document, bytes in content_chunks.
+CREATE TABLE contents (
+  content_id           bigserial PRIMARY KEY,
+  repository_unique_id text NOT NULL,
+  unique_id            text NOT NULL,
+  size                 bigint NOT NULL,
+  sha1                 text NOT NULL,
+  mime_type            text NOT NULL DEFAULT '',
+  stored_at            timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT contents_document UNIQUE (repository_unique_id, unique_id)
+);
+CREATE TABLE content_chunks (
+  content_id bigint NOT NULL REFERENCES contents ON DELETE CASCADE,
+  seq        integer NOT NULL,
+  data       bytea NOT NULL,
+  PRIMARY KEY (content_id, seq)
+);
+-- Documents are mostly compressed already (PDF, JPEG, zip): store out of
+-- line without trying to compress them again.
+ALTER TABLE content_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+)sql"},
 };
 
 // Any fixed key will do as long as nothing else on the database uses it; this

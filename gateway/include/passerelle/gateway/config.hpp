@@ -25,6 +25,15 @@ struct ServerConfig {
 
   LogFormat log_format = LogFormat::Text;
 
+  // Affinity domain profile (registry/profiles/<name>), and where profiles live
+  // (empty = the shipped ones).
+  std::string profile = "dmp";
+  std::filesystem::path profile_dir;
+  // This repository's uniqueId (OID), set on every document it stores.
+  std::string repository_unique_id = "1.2.250.1.999.1.1.1";
+  // File holding the operator API bearer token; empty = operator API disabled.
+  std::filesystem::path operator_token_file;
+
   std::size_t threads = 0;  // 0 = hardware concurrency (network threads)
   std::size_t workers = 0;  // 0 = hardware concurrency (request handling threads)
   std::size_t max_body_bytes = 64u * 1024u * 1024u;

@@ -5,6 +5,7 @@
 // slow parse never stalls other connections.
 
 #include <boost/asio/ip/tcp.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,11 +23,18 @@ class ConnectionPool;
 
 namespace passerelle::gateway {
 
+// Operator API: accepts or refuses the assigning authority OID of a patient
+// id given to POST /api/v1/records; empty = any dotted-decimal OID. Build it
+// from the profile's patient_id_authorities (api::accept_authorities).
+using PatientIdAuthorityCheck = std::function<bool(const std::string& oid)>;
+
 class Server {
  public:
   // `pool` may be null (then readiness reports the database as absent).
+  // Reads config.operator_token_file when set (the operator API is disabled
+  // without it); throws Failure when that file is missing, unreadable or empty.
   Server(ServerConfig config, Router router, std::shared_ptr<store::ConnectionPool> pool,
-         std::shared_ptr<spdlog::logger> logger);
+         std::shared_ptr<spdlog::logger> logger, PatientIdAuthorityCheck patient_id_authority = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

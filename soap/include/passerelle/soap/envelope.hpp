@@ -80,6 +80,7 @@ struct SoapResponse {
   std::string relates_to;   // MessageID of the request
   std::string payload_xml;  // one element, serialized, becomes the Body's child
   std::vector<std::shared_ptr<const Attachment>> attachments;  // non-empty → MTOM
+  std::string log_detail;  // internal cause for the gateway's log; never sent
 };
 
 enum class FaultCode { VersionMismatch, MustUnderstand, DataEncodingUnknown, Sender, Receiver };

@@ -1,0 +1,76 @@
+#pragma once
+
+// An affinity domain profile: the code lists and rule switches of one
+// domain (the DMP, an IHE test domain…), loaded from data files at startup.
+// Code never asks "are we the DMP?"; it asks the profile.
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace passerelle::registry {
+
+struct CodeEntry {
+  std::string code;
+  std::string scheme;  // coding scheme as sent in the codingScheme slot (OID or name)
+  std::string display;
+};
+
+class CodeList {
+ public:
+  CodeList() = default;
+  explicit CodeList(std::vector<CodeEntry> entries);
+  bool contains(std::string_view code, std::string_view scheme) const;
+  const std::vector<CodeEntry>& entries() const { return entries_; }
+
+ private:
+  std::vector<CodeEntry> entries_;
+  std::set<std::pair<std::string, std::string>, std::less<>> index_;
+};
+
+struct Profile {
+  std::string name;
+  std::string description;
+
+  // Attribute name (classCode, typeCode, formatCode, confidentialityCode,
+  // healthcareFacilityTypeCode, practiceSettingCode, contentTypeCode,
+  // eventCodeList, folderCodeList, authorSpecialty…) → allowed codes. An
+  // attribute without a list is not restricted.
+  std::map<std::string, CodeList, std::less<>> code_lists;
+
+  // Patient records: when true a record must exist (operator API) before
+  // anything is registered for a patient (XDSUnknownPatientId).
+  bool require_patient_record = true;
+  // Assigning authority OIDs accepted in patient ids; empty = any ISO OID.
+  std::vector<std::string> patient_id_authorities;
+
+  // DocumentEntry attributes required on top of ITI TF-3 (e.g. the DMP's
+  // legalAuthenticator), by ITI attribute name.
+  std::set<std::string, std::less<>> required_document_attributes;
+  // SubmissionSet attributes required on top of ITI TF-3 (e.g. authorPerson).
+  std::set<std::string, std::less<>> required_submission_set_attributes;
+  std::size_t max_confidentiality_codes = 0;  // 0 = no limit
+
+  // typeCode → the only classCode allowed with it (ASS_X04); empty = no rule.
+  std::map<std::string, std::string, std::less<>> class_code_for_type_code;
+
+  const CodeList* codes(std::string_view attribute) const;
+};
+
+// Reads `<dir>/profile.json` and the code list files it names (JSON lists,
+// or a NIST toolkit codes.xml). Throws Failure(passerelle:InternalError,
+// location = file) with a precise message when a file is missing or malformed.
+Profile load_profile(const std::filesystem::path& dir);
+
+// Profiles shipped with the gateway: `<root>/<name>/profile.json`. The root
+// is the build-time data directory unless PASSERELLE_PROFILE_DIR is given.
+std::filesystem::path default_profile_root();
+Profile load_named_profile(std::string_view name,
+                           const std::filesystem::path& root = default_profile_root());
+
+}  // namespace passerelle::registry

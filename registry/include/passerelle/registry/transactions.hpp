@@ -1,0 +1,81 @@
+#pragma once
+
+// The XDS.b transactions the registry and the repository perform:
+// ITI-42 Register Document Set-b, ITI-41 Provide and Register Document
+// Set-b, ITI-43 Retrieve Document Set. Inputs and outputs are plain values;
+// the gateway turns them into SOAP.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "passerelle/core/error.hpp"
+#include "passerelle/registry/content.hpp"
+#include "passerelle/registry/ebrim.hpp"
+#include "passerelle/registry/profile.hpp"
+#include "passerelle/registry/store.hpp"
+
+namespace passerelle::registry {
+
+// rs:RegistryResponse: Success, or Failure with every error found (a lot is
+// never partly accepted).
+struct RegistryResponse {
+  bool success = true;
+  std::vector<Error> errors;    // warnings may accompany success
+  std::string internal_detail;  // cause of an XDSRegistryError, for the log only
+};
+
+struct ProvidedDocument {
+  std::string id;  // the DocumentEntry id (xdsb:Document/@id) as sent
+  DocumentContent content;
+};
+
+struct RetrieveItem {
+  std::string home_community_id;  // "" when absent
+  std::string repository_unique_id;
+  std::string document_unique_id;
+};
+
+struct RetrievedDocument {
+  std::string home_community_id;
+  std::string repository_unique_id;
+  std::string document_unique_id;
+  std::string mime_type;
+  std::string content;
+};
+
+// Success: all found; PartialSuccess: some; Failure: none.
+struct RetrieveResponse {
+  std::vector<RetrievedDocument> documents;
+  std::vector<Error>
+      errors;  // XDSDocumentUniqueIdError / XDSUnknownRepositoryId, location = uniqueId
+  std::string internal_detail;  // cause of an XDSRepositoryError, for the log only
+};
+
+struct RegistryOptions {
+  std::shared_ptr<const Profile> profile;
+  std::string repository_unique_id;  // this repository's OID
+};
+
+class Registry {
+ public:
+  Registry(std::shared_ptr<store::ConnectionPool> pool, RegistryOptions options);
+
+  RegistryResponse register_document_set(SubmitObjectsRequest request);  // ITI-42
+  RegistryResponse provide_and_register(SubmitObjectsRequest request,
+                                        std::vector<ProvidedDocument> documents);  // ITI-41
+  RetrieveResponse retrieve(const std::vector<RetrieveItem>& items);               // ITI-43
+
+  const RegistryOptions& options() const { return options_; }
+
+ private:
+  std::shared_ptr<store::ConnectionPool> pool_;
+  RegistryOptions options_;
+};
+
+// ebRS / XDS.b response bodies.
+std::string registry_response_xml(const RegistryResponse& response);
+std::string retrieve_response_xml(const RetrieveResponse& response,
+                                  const std::vector<std::string>& content_ids);
+
+}  // namespace passerelle::registry

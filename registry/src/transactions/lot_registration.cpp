@@ -1,0 +1,208 @@
+#include "lot_registration.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <set>
+
+#include "passerelle/registry/datatypes.hpp"
+#include "passerelle/registry/document_store.hpp"
+#include "passerelle/registry/identifiers.hpp"
+#include "passerelle/registry/metadata.hpp"
+#include "passerelle/registry/records.hpp"
+#include "passerelle/registry/validation.hpp"
+#include "passerelle/registry/vocabulary.hpp"
+#include "passerelle/registry/xds_codes.hpp"
+
+namespace passerelle::registry::detail {
+namespace {
+
+std::string now_dtm() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y%m%d%H%M%S", &utc);
+  return text;
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+bool replaces(const std::string& type) {
+  return type == vocab::kReplace || type == vocab::kTransformReplace;
+}
+
+bool is_document_relationship(const std::string& type) {
+  return replaces(type) || type == vocab::kTransform || type == vocab::kAppend ||
+         type == vocab::kSigns;
+}
+
+// The registry's state checks: patient known, references resolvable,
+// replaced documents replaceable, uniqueIds not already used differently.
+std::vector<Error> check_against_registry(store::ConnectionPool& pool, const Profile& profile,
+                                          const SubmitObjectsRequest& request,
+                                          const Submission& submission,
+                                          std::vector<std::string>& deprecate) {
+  std::vector<Error> errors;
+  const auto& set = submission.submission_sets.front();
+
+  if (profile.require_patient_record) {
+    store::RecordStore records(pool);
+    const auto record = records.find(set.patient_id);
+    if (!record) {
+      errors.push_back({xds_codes::kUnknownPatientId, Severity::Error, set.entry_uuid,
+                        "patientId: no record exists for patient '" + set.patient_id + "'"});
+      return errors;
+    }
+    if (record->state != "open") {
+      errors.push_back({xds_codes::kUnknownPatientId, Severity::Error, set.entry_uuid,
+                        "patientId: the record of patient '" + set.patient_id +
+                            "' is closed and accepts no documents"});
+      return errors;
+    }
+  }
+
+  store::XdsStore store(pool);
+  const auto dangling = find_dangling_references(request);
+  errors.insert(errors.end(), dangling.errors.begin(), dangling.errors.end());
+  std::map<std::string, store::ExistingObject> existing;
+  if (!dangling.uuids.empty()) {
+    for (auto& object : store.find_objects(dangling.uuids)) {
+      existing.emplace(object.entry_uuid, std::move(object));
+    }
+  }
+  for (const auto& association : submission.associations) {
+    for (const auto* end : {&association.source, &association.target}) {
+      if (request.objects.end() !=
+          std::find_if(request.objects.begin(), request.objects.end(),
+                       [&](const RegistryObject& object) { return object.id == *end; })) {
+        continue;
+      }
+      const auto found = existing.find(*end);
+      if (found == existing.end() || found->second.status == vocab::kDeleted) {
+        errors.push_back(
+            {xds_codes::kRegistryMetadataError, Severity::Error, association.entry_uuid,
+             "association: " +
+                 std::string(end == &association.source ? "sourceObject" : "targetObject") + " '" +
+                 *end + "' is neither in the submission nor in the registry"});
+        continue;
+      }
+      const auto& target = found->second;
+      if (!target.patient_id.empty() && target.patient_id != set.patient_id) {
+        errors.push_back({xds_codes::kPatientIdDoesNotMatch, Severity::Error,
+                          association.entry_uuid,
+                          "association: '" + *end + "' belongs to another patient"});
+        continue;
+      }
+      if (end == &association.target && is_document_relationship(association.type)) {
+        if (target.kind != "DocumentEntry") {
+          errors.push_back({xds_codes::kRegistryMetadataError, Severity::Error,
+                            association.entry_uuid,
+                            "association: target '" + *end + "' is not a DocumentEntry"});
+        } else if (replaces(association.type)) {
+          if (target.status != vocab::kApproved) {
+            errors.push_back({xds_codes::kRegistryMetadataError, Severity::Error,
+                              association.entry_uuid,
+                              "association: only an Approved DocumentEntry can be replaced; '" +
+                                  *end + "' is " + target.status});
+          } else {
+            deprecate.push_back(*end);
+          }
+        }
+      }
+    }
+  }
+
+  std::vector<std::string> unique_ids;
+  for (const auto& document : submission.documents) unique_ids.push_back(document.unique_id);
+  std::map<std::string, store::ExistingDocument> stored;
+  for (auto& document : store.find_documents_by_unique_id(unique_ids)) {
+    stored.emplace(document.unique_id, std::move(document));
+  }
+  for (const auto& document : submission.documents) {
+    const auto found = stored.find(document.unique_id);
+    if (found == stored.end()) continue;
+    if (lower(found->second.hash) != lower(document.hash)) {
+      errors.push_back(
+          {xds_codes::kNonIdenticalHash, Severity::Error, document.entry_uuid,
+           "uniqueId '" + document.unique_id + "' is already registered with another hash"});
+    } else if (document.size && found->second.size != *document.size) {
+      errors.push_back(
+          {xds_codes::kNonIdenticalSize, Severity::Error, document.entry_uuid,
+           "uniqueId '" + document.unique_id + "' is already registered with another size"});
+    } else if (found->second.patient_id != document.patient_id) {
+      errors.push_back(
+          {xds_codes::kPatientIdDoesNotMatch, Severity::Error, document.entry_uuid,
+           "uniqueId '" + document.unique_id + "' is already registered for another patient"});
+    }
+  }
+  return errors;
+}
+
+// A database or pool failure is the registry's fault, whatever layer noticed
+// it; its cause goes to the log, not to the client.
+RegistryResponse internal_or_xds(const Error& error) {
+  if (error.code.rfind("XDS", 0) == 0 && error.code != xds_codes::kRegistryError) {
+    return failure(error);
+  }
+  auto response = failure(Error{xds_codes::kRegistryError, Severity::Error,
+                                error.location.empty() ? "registry" : error.location,
+                                "internal registry error; nothing was stored"});
+  response.internal_detail = error.code + " at " + error.location + ": " + error.message;
+  return response;
+}
+
+}  // namespace
+
+RegistryResponse register_lot(store::ConnectionPool& pool, const Profile& profile,
+                              SubmitObjectsRequest request, LotContents contents) {
+  try {
+    assign_uuids(request);
+  } catch (const Failure& failure_) {
+    return failure(failure_.error());
+  }
+
+  // The registry, not the client, decides status and folder update times.
+  const std::string now = now_dtm();
+  for (auto& object : request.objects) {
+    if (object.kind == ObjectKind::ExtrinsicObject || object.kind == ObjectKind::RegistryPackage ||
+        object.kind == ObjectKind::Association) {
+      object.status = vocab::kApproved;
+    }
+  }
+
+  Submission submission = read_submission(request);
+  auto errors = validate_submission(request, submission, profile);
+  if (!errors.empty()) return failure(std::move(errors));
+
+  for (const auto& folder : submission.folders) {
+    auto& object = *std::find_if(
+        request.objects.begin(), request.objects.end(),
+        [&](const RegistryObject& candidate) { return candidate.id == folder.entry_uuid; });
+    set_slot(object, "lastUpdateTime", now);
+  }
+  submission = read_submission(request);
+
+  try {
+    std::vector<std::string> deprecate;
+    errors = check_against_registry(pool, profile, request, submission, deprecate);
+    if (!errors.empty()) return failure(std::move(errors));
+
+    store::Lot lot;
+    lot.request = &request;
+    lot.submission = &submission;
+    lot.contents = std::move(contents);
+    lot.deprecate = std::move(deprecate);
+    store::XdsStore(pool).commit_lot(lot);
+  } catch (const Failure& failure_) {
+    return internal_or_xds(failure_.error());
+  }
+  return RegistryResponse{};
+}
+
+}  // namespace passerelle::registry::detail

@@ -1,0 +1,18 @@
+#include <stdexcept>
+
+#include "lot_registration.hpp"
+#include "passerelle/registry/transactions.hpp"
+
+namespace passerelle::registry {
+
+Registry::Registry(std::shared_ptr<store::ConnectionPool> pool, RegistryOptions options)
+    : pool_(std::move(pool)), options_(std::move(options)) {
+  if (!pool_) throw std::invalid_argument("Registry needs a connection pool");
+  if (!options_.profile) throw std::invalid_argument("Registry needs a profile");
+}
+
+RegistryResponse Registry::register_document_set(SubmitObjectsRequest request) {
+  return detail::register_lot(*pool_, *options_.profile, std::move(request), {});
+}
+
+}  // namespace passerelle::registry
