@@ -158,6 +158,11 @@ void insert_codes(pqxx::work& tx, const std::string& entry_uuid, const char* att
   }
 }
 
+// g++ 12 at -O3 warns that the optional's payload may be used uninitialized
+// once inlined into libpqxx's parameter packing: GCC bug 80635, a false
+// positive for std::optional.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 void insert_document(pqxx::work& tx, const registry::DocumentEntry& d, const std::string& status) {
   const std::optional<std::int64_t> size =
       d.size ? std::optional<std::int64_t>(static_cast<std::int64_t>(*d.size)) : std::nullopt;
@@ -176,6 +181,7 @@ void insert_document(pqxx::work& tx, const registry::DocumentEntry& d, const std
   insert_codes(tx, d.entry_uuid, "confidentialityCode", d.confidentiality_codes);
   insert_codes(tx, d.entry_uuid, "eventCodeList", d.event_codes);
 }
+#pragma GCC diagnostic pop
 
 // Inserts the objects of the request (but the resubmitted documents) with
 // their typed rows. Associations that point at a resubmitted document are
