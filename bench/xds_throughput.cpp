@@ -115,8 +115,9 @@ std::vector<Lot> make_lots(std::size_t count, std::size_t document_size) {
     lot.ids = {document_unique_id(lot.metadata, "Document01"),
                document_unique_id(lot.metadata, "Document02")};
     lot.contents = {document_bytes(i, 0, document_size), document_bytes(i, 1, document_size)};
-    lot.request = provide_and_register_mtom(lot.metadata, {{"Document01", kMimeType, lot.contents[0]},
-                                                           {"Document02", kMimeType, lot.contents[1]}});
+    lot.request = provide_and_register_mtom(
+        lot.metadata,
+        {{"Document01", kMimeType, lot.contents[0]}, {"Document02", kMimeType, lot.contents[1]}});
   }
   return lots;
 }
@@ -145,9 +146,8 @@ using Operation = std::function<double(std::size_t index)>;
 
 // Runs operations [begin, end) on `clients` threads, each made ready by
 // make_client() (connect, prepare) before the clock starts.
-Phase run_phase(const std::string& name, std::size_t begin, std::size_t end,
-                std::size_t clients, std::uint64_t bytes_per_op,
-                const std::function<Operation()>& make_client) {
+Phase run_phase(const std::string& name, std::size_t begin, std::size_t end, std::size_t clients,
+                std::uint64_t bytes_per_op, const std::function<Operation()>& make_client) {
   std::atomic<std::size_t> next{begin};
   std::atomic<bool> failed{false};
   std::mutex error_mutex;
@@ -220,8 +220,8 @@ struct GatewayClient {
     const auto start = Clock::now();
     auto reply = connection->request("POST", kEndpoint, request.content_type, request.body);
     latency_ms = elapsed_ms(start);
-    require(reply.status == 200u, "HTTP " + std::to_string(reply.status) + ": " +
-                                      reply.body.substr(0, 600));
+    require(reply.status == 200u,
+            "HTTP " + std::to_string(reply.status) + ": " + reply.body.substr(0, 600));
     return reply;
   }
 };
@@ -231,8 +231,8 @@ Operation gateway_provide(const TestServer& server, const std::vector<Lot>& lots
   return [client, &lots](std::size_t index) {
     double latency = 0;
     const auto answer = read_registry_answer(client->post(lots[index].request, latency));
-    require(answer.success(), "ITI-41 lot " + std::to_string(index) + " failed: " +
-                                  answer.codes() + " " + answer.status);
+    require(answer.success(), "ITI-41 lot " + std::to_string(index) + " failed: " + answer.codes() +
+                                  " " + answer.status);
     return latency;
   };
 }
@@ -241,14 +241,13 @@ void check_retrieved(const RetrieveAnswer& answer, const std::vector<const std::
                      const std::vector<const std::string*>& contents) {
   require(answer.registry.success(),
           "ITI-43 failed: " + answer.registry.codes() + " " + answer.registry.status);
-  require(answer.documents.size() == ids.size(), "ITI-43 returned " +
-                                                     std::to_string(answer.documents.size()) +
-                                                     " documents, asked " +
-                                                     std::to_string(ids.size()));
+  require(answer.documents.size() == ids.size(),
+          "ITI-43 returned " + std::to_string(answer.documents.size()) + " documents, asked " +
+              std::to_string(ids.size()));
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const auto& part = answer.documents[i];
-    require(part.document_unique_id == *ids[i], "ITI-43 answered " + part.document_unique_id +
-                                                    " for " + *ids[i]);
+    require(part.document_unique_id == *ids[i],
+            "ITI-43 answered " + part.document_unique_id + " for " + *ids[i]);
     require(part.mime_type == kMimeType, "ITI-43 mimeType " + part.mime_type);
     require(part.bytes == *contents[i], "ITI-43 bytes differ for " + *ids[i]);
   }
@@ -284,8 +283,9 @@ Operation gateway_retrieve(const TestServer& server, const std::vector<Lot>& lot
 void create_raw_table(const std::string& uri) {
   pqxx::connection connection(uri);
   pqxx::work tx(connection);
-  tx.exec("CREATE TABLE bench_raw (id text PRIMARY KEY, metadata text NOT NULL, "
-          "content bytea NOT NULL)");
+  tx.exec(
+      "CREATE TABLE bench_raw (id text PRIMARY KEY, metadata text NOT NULL, "
+      "content bytea NOT NULL)");
   // As the repository's content_chunks: stored out of line, not compressed.
   tx.exec("ALTER TABLE bench_raw ALTER COLUMN content SET STORAGE EXTERNAL");
   tx.commit();
@@ -326,8 +326,8 @@ Operation raw_select(const std::string& uri, const std::vector<Lot>& lots, bool 
       documents.emplace_back(row[0].as<std::string>(), bytes.str());
     }
     const double latency = elapsed_ms(start);
-    require(documents.size() == (pairs ? 2u : 1u), "raw SELECT returned " +
-                                                      std::to_string(documents.size()) + " rows");
+    require(documents.size() == (pairs ? 2u : 1u),
+            "raw SELECT returned " + std::to_string(documents.size()) + " rows");
     for (const auto& [id, bytes] : documents) {
       const std::size_t d = id == lot.ids[0] ? 0 : 1;
       require(id == lot.ids[d], "raw SELECT returned " + id);
@@ -357,10 +357,11 @@ void print_table(const std::vector<Phase>& phases) {
 }
 
 void print_ratio(const char* what, const char* unit, const Phase& gateway, const Phase& raw) {
-  std::printf("%-16s gateway %8.1f %s %7.1f MB/s | raw libpqxx %8.1f %s %7.1f MB/s | "
-              "ratio gateway/raw %.3f\n",
-              what, gateway.per_second(), unit, gateway.mb_per_second(), raw.per_second(), unit,
-              raw.mb_per_second(), gateway.per_second() / raw.per_second());
+  std::printf(
+      "%-16s gateway %8.1f %s %7.1f MB/s | raw libpqxx %8.1f %s %7.1f MB/s | "
+      "ratio gateway/raw %.3f\n",
+      what, gateway.per_second(), unit, gateway.mb_per_second(), raw.per_second(), unit,
+      raw.mb_per_second(), gateway.per_second() / raw.per_second());
 }
 
 int run(const Settings& settings) {
@@ -370,9 +371,10 @@ int run(const Settings& settings) {
   const std::size_t warmup = 2 * clients;  // lots N..N+warmup-1: untimed, both paths
   const std::size_t document_size = settings.doc_kib * 1024;
 
-  std::printf("xds_throughput: %zu lots x 2 documents x %zu KiB, %zu clients, HTTPS keep-alive, "
-              "PostgreSQL fsync on\n",
-              n, settings.doc_kib, clients);
+  std::printf(
+      "xds_throughput: %zu lots x 2 documents x %zu KiB, %zu clients, HTTPS keep-alive, "
+      "PostgreSQL fsync on\n",
+      n, settings.doc_kib, clients);
   std::fflush(stdout);
 
   // Private cluster, fsync on: the durability cost is part of the figure.
@@ -398,9 +400,7 @@ int run(const Settings& settings) {
       gateway::make_xds_router(gateway::XdsDependencies{pool, profile, kTestRepository, {}});
   // One request handling thread per client, as the baseline has one
   // connection per client.
-  server_options.customize = [clients](gateway::ServerConfig& config) {
-    config.workers = clients;
-  };
+  server_options.customize = [clients](gateway::ServerConfig& config) { config.workers = clients; };
   TestServer server(std::move(server_options));
 
   const auto lots = make_lots(n + warmup, document_size);
@@ -408,8 +408,7 @@ int run(const Settings& settings) {
 
   std::vector<Phase> phases;
   const auto timed = [&](const std::string& name, std::size_t ops, std::uint64_t bytes_per_op,
-                         const std::function<Operation()>& make_client,
-                         std::size_t warmup_ops) {
+                         const std::function<Operation()>& make_client, std::size_t warmup_ops) {
     // Warm-up on the spare lots (same path), then the timed run on the others.
     run_phase(name + " warm-up", ops, ops + warmup_ops, clients, bytes_per_op, make_client);
     phases.push_back(run_phase(name, 0, ops, clients, bytes_per_op, make_client));
@@ -421,8 +420,8 @@ int run(const Settings& settings) {
   // ITI-41 and its baseline; a checkpoint before each so neither pays for
   // the other's dirty pages.
   checkpoint(uri);
-  const auto raw_41 =
-      timed("ITI-41 raw libpqxx", n, lot_bytes, [&] { return raw_insert(uri, lots); }, warmup);
+  const auto raw_41 = timed(
+      "ITI-41 raw libpqxx", n, lot_bytes, [&] { return raw_insert(uri, lots); }, warmup);
   checkpoint(uri);
   const auto gateway_41 = timed(
       "ITI-41 gateway", n, lot_bytes, [&] { return gateway_provide(server, lots); }, warmup);
@@ -433,23 +432,25 @@ int run(const Settings& settings) {
           "the repository does not hold every document sent");
 
   // ITI-43, one document per request then two.
-  const auto gateway_43_1 =
-      timed("ITI-43 x1 gateway", 2 * n, document_size,
-            [&] { return gateway_retrieve(server, lots, false); }, 2 * warmup);
-  const auto raw_43_1 = timed("ITI-43 x1 raw libpqxx", 2 * n, document_size,
-                              [&] { return raw_select(uri, lots, false); }, 2 * warmup);
-  const auto gateway_43_2 =
-      timed("ITI-43 x2 gateway", n, lot_bytes,
-            [&] { return gateway_retrieve(server, lots, true); }, warmup);
-  const auto raw_43_2 = timed("ITI-43 x2 raw libpqxx", n, lot_bytes,
-                              [&] { return raw_select(uri, lots, true); }, warmup);
+  const auto gateway_43_1 = timed(
+      "ITI-43 x1 gateway", 2 * n, document_size,
+      [&] { return gateway_retrieve(server, lots, false); }, 2 * warmup);
+  const auto raw_43_1 = timed(
+      "ITI-43 x1 raw libpqxx", 2 * n, document_size, [&] { return raw_select(uri, lots, false); },
+      2 * warmup);
+  const auto gateway_43_2 = timed(
+      "ITI-43 x2 gateway", n, lot_bytes, [&] { return gateway_retrieve(server, lots, true); },
+      warmup);
+  const auto raw_43_2 = timed(
+      "ITI-43 x2 raw libpqxx", n, lot_bytes, [&] { return raw_select(uri, lots, true); }, warmup);
 
   print_table(phases);
   print_ratio("ITI-41", "lots/s", phases[gateway_41], phases[raw_41]);
   print_ratio("ITI-43 1 doc", "req/s", phases[gateway_43_1], phases[raw_43_1]);
   print_ratio("ITI-43 2 docs", "req/s", phases[gateway_43_2], phases[raw_43_2]);
-  std::printf("(MB = 10^6 bytes of document content; latency = one request, answer checks "
-              "excluded; every answer checked)\n");
+  std::printf(
+      "(MB = 10^6 bytes of document content; latency = one request, answer checks "
+      "excluded; every answer checked)\n");
   return 0;
 }
 

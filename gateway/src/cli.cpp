@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "admin_client.hpp"
+#include "cda_command.hpp"
 #include "db_command.hpp"
 #include "passerelle/core/version.hpp"
 #include "passerelle/gateway/serve.hpp"
@@ -72,6 +73,10 @@ void add_serve_options(CLI::App& serve, ServerConfig& config, std::string& log_f
       .add_option("--repository-unique-id", config.repository_unique_id,
                   "this repository's uniqueId (OID)")
       ->capture_default_str();
+  serve
+      .add_option("--max-query-results", config.max_query_results,
+                  "most objects in a stored query LeafClass answer")
+      ->capture_default_str();
   serve.add_option("--operator-token-file", config.operator_token_file,
                    "file holding the operator API bearer token; without it /api/ is disabled "
                    "(docs/operator-api.md)");
@@ -116,6 +121,7 @@ int run_cli(int argc, char** argv) {
                     config_file);
   const AdminCommand admin = add_admin_command(app);  // admin_client.cpp
   const DbCommand db = add_db_command(app);           // db_command.cpp
+  const CdaCommand cda = add_cda_command(app);        // cda_command.cpp
 
   try {
     app.parse(argc, argv);
@@ -127,6 +133,7 @@ int run_cli(int argc, char** argv) {
   }
   if (admin.command->parsed()) return admin.run();
   if (db.command->parsed()) return db.run();
+  if (cda.command->parsed()) return cda.run();
   if (!serve_command->parsed()) {
     std::cout << app.help();
     return 0;

@@ -87,7 +87,7 @@ int serve(ServerConfig config) {
       store::migrate(*connection);
     }
 
-    XdsDependencies xds{pool, profile, config.repository_unique_id, {}};
+    XdsDependencies xds{pool, profile, config.repository_unique_id, {}, config.max_query_results};
     xds.decode.spill_threshold = config.spill_threshold;
     if (!config.spool_dir.empty()) xds.decode.spool_dir = config.spool_dir;
     Server server(config, make_xds_router(xds), pool, logger,

@@ -82,26 +82,37 @@ struct Server::Impl {
                                               std::move(patient_id_authority))),
         io(static_cast<int>(or_cores(shared->config.threads))) {}
 
+  void start_session(tcp::socket socket) {
+    if (shared->tls) {
+      auto session = std::make_shared<Session<TlsStream>>(std::move(socket), shared);
+      shared->track(session);
+      session->run();
+    } else {
+      auto session = std::make_shared<Session<PlainStream>>(std::move(socket), shared);
+      shared->track(session);
+      session->run();
+    }
+  }
+
   void accept(tcp::acceptor& acceptor) {
-    acceptor.async_accept(
-        net::make_strand(io), [this, &acceptor](boost::system::error_code ec, tcp::socket socket) {
-          if (ec) {
-            if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-            log_event(*shared->logger, shared->config.log_format, spdlog::level::warn,
-                      "accept_failed", ec.message());
-          } else if (shared->draining) {
-            return;
-          } else if (shared->tls) {
-            auto session = std::make_shared<Session<TlsStream>>(std::move(socket), shared);
-            shared->track(session);
-            session->run();
-          } else {
-            auto session = std::make_shared<Session<PlainStream>>(std::move(socket), shared);
-            shared->track(session);
-            session->run();
-          }
-          accept(acceptor);
-        });
+    acceptor.async_accept(net::make_strand(io),
+                          [this, &acceptor](boost::system::error_code ec, tcp::socket socket) {
+                            if (ec) {
+                              if (ec == net::error::operation_aborted || !acceptor.is_open())
+                                return;
+                              log_event(*shared->logger, shared->config.log_format,
+                                        spdlog::level::warn, "accept_failed", ec.message());
+                            } else if (shared->draining) {
+                              return;
+                            } else {
+                              // SOAP replies are written in a few segments: without NODELAY the
+                              // last one waits ~40 ms for the client's delayed ACK (Nagle).
+                              boost::system::error_code ignored;
+                              socket.set_option(tcp::no_delay(true), ignored);
+                              start_session(std::move(socket));
+                            }
+                            accept(acceptor);
+                          });
   }
 
   std::shared_ptr<ServerShared> shared;

@@ -44,20 +44,6 @@ std::string fixture_file(const std::string& name) {
 const std::string kPdf1 = fixture_file("document01.pdf");
 const std::string kPdf2 = fixture_file("document02.pdf");
 
-// A CDA R2 N1 document wrapping a PDF, as a DMP client sends it.
-std::string cda(const std::string& title, const std::string& pdf_base64) {
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         "<ClinicalDocument xmlns=\"urn:hl7-org:v3\">"
-         "<typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_HD000040\"/>"
-         "<templateId root=\"2.16.840.1.113883.2.8.2.1\"/><title>" +
-         title +
-         "</title><component><nonXMLBody><text mediaType=\"application/pdf\" "
-         "representation=\"B64\">" +
-         pdf_base64 + "</text></nonXMLBody></component></ClinicalDocument>\n";
-}
-const std::string kCda1 = cda("Compte rendu de consultation", "JVBERi0xLjQKJcTl8uXr");
-const std::string kCda2 = cda("Lettre de liaison", "JVBERi0xLjQKJeLjz9M=");
-
 // Removes every <rim:Slot name="NAME">…</rim:Slot> of the metadata.
 std::string without_slot(const std::string& metadata, const std::string& name) {
   const std::regex slot("<rim:Slot name=\"" + name + "\">[\\s\\S]*?</rim:Slot>");
@@ -123,10 +109,6 @@ std::vector<Part> two_pdfs() {
   return {{"Document01", "application/pdf", kPdf1}, {"Document02", "application/pdf", kPdf2}};
 }
 
-std::vector<Part> two_cdas() {
-  return {{"Document01", "text/xml", kCda1}, {"Document02", "text/xml", kCda2}};
-}
-
 // The uniqueId the fixture gives DocumentNN after with_fresh_unique_ids.
 std::string document_unique_id(const std::string& metadata, const std::string& symbolic_id) {
   const auto object = metadata.find("id=\"" + symbolic_id + "\"");
@@ -139,6 +121,23 @@ std::string document_unique_id(const std::string& metadata, const std::string& s
   const auto value = tag.find("value=\"");
   BOOST_TEST_REQUIRE(value != std::string::npos);
   return tag.substr(value + 7, tag.find('"', value + 7) - value - 7);
+}
+
+// The agreeing CDA N1 fixtures (tests/fixtures/cda/agreement/) with the
+// lot's uniqueIds in their header, as the dmp profile checks them.
+std::vector<Part> two_cdas(const std::string& metadata, std::string& first, std::string& second) {
+  const auto agreement = [](const std::string& name) {
+    std::ifstream in(std::string(PASSERELLE_SOURCE_DIR) + "/tests/fixtures/cda/agreement/" + name,
+                     std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+  };
+  first = replace_all(agreement("document01.xml"), "\"1.2.250.1.999.1.1.20240502.1\"",
+                      "\"" + document_unique_id(metadata, "Document01") + "\"");
+  second = replace_all(agreement("document02.xml"), "\"1.2.250.1.999.1.1.20240503.1\"",
+                       "\"" + document_unique_id(metadata, "Document02") + "\"");
+  return {{"Document01", "text/xml", first}, {"Document02", "text/xml", second}};
 }
 
 void expect_failure(const RegistryAnswer& answer, const std::string& code,
@@ -171,7 +170,10 @@ BOOST_AUTO_TEST_SUITE(provide_and_register_then_retrieve)
 BOOST_AUTO_TEST_CASE(two_cda_documents_over_mtom_come_back_byte_identical_with_their_mime_type) {
   XdsGateway gateway;
   const auto metadata = cda_metadata(gateway.fresh_metadata());
-  auto reply = gateway.post("/xds/repository", provide_and_register_mtom(metadata, two_cdas()));
+  std::string cda1;
+  std::string cda2;
+  auto reply = gateway.post("/xds/repository",
+                            provide_and_register_mtom(metadata, two_cdas(metadata, cda1, cda2)));
   BOOST_TEST(reply.status == 200u);
   const auto answer = read_registry_answer(reply);
   BOOST_TEST_REQUIRE(answer.success(), answer.codes() << " " << reply.body);
@@ -187,16 +189,16 @@ BOOST_AUTO_TEST_CASE(two_cda_documents_over_mtom_come_back_byte_identical_with_t
   BOOST_TEST(documents.registry.success());
   BOOST_TEST_REQUIRE(documents.documents.size() == 2u);
   BOOST_TEST(documents.documents[0].document_unique_id == first);
-  BOOST_TEST(documents.documents[0].bytes == kCda1);
+  BOOST_TEST(documents.documents[0].bytes == cda1);
   BOOST_TEST(documents.documents[0].mime_type == "text/xml");
   BOOST_TEST(documents.documents[1].document_unique_id == second);
-  BOOST_TEST(documents.documents[1].bytes == kCda2);
+  BOOST_TEST(documents.documents[1].bytes == cda2);
   BOOST_TEST(documents.documents[1].repository_unique_id == kTestRepository);
 
   const auto counts = gateway.counts();
   BOOST_TEST(counts.documents == 2);
   BOOST_TEST(counts.contents == 2);
-  BOOST_TEST(counts.content_bytes == static_cast<std::int64_t>(kCda1.size() + kCda2.size()));
+  BOOST_TEST(counts.content_bytes == static_cast<std::int64_t>(cda1.size() + cda2.size()));
 }
 
 BOOST_AUTO_TEST_CASE(inline_base64_simple_soap_with_given_hash_and_size_is_accepted) {

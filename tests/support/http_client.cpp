@@ -21,6 +21,7 @@ HttpConnection::HttpConnection(const boost::asio::ip::tcp::endpoint& endpoint,
     plain_ = std::make_unique<beast::tcp_stream>(io_);
     plain_->expires_after(std::chrono::seconds(30));
     plain_->connect(endpoint);
+    plain_->socket().set_option(boost::asio::ip::tcp::no_delay(true));
     return;
   }
   auto& context = tls_context_.emplace(boost::asio::ssl::context::tls_client);
@@ -35,6 +36,7 @@ HttpConnection::HttpConnection(const boost::asio::ip::tcp::endpoint& endpoint,
   secure_->set_verify_callback(boost::asio::ssl::host_name_verification("localhost"));
   beast::get_lowest_layer(*secure_).expires_after(std::chrono::seconds(30));
   beast::get_lowest_layer(*secure_).connect(endpoint);
+  beast::get_lowest_layer(*secure_).socket().set_option(boost::asio::ip::tcp::no_delay(true));
   secure_->handshake(boost::asio::ssl::stream_base::client);
   // With TLS 1.3 the server checks the client certificate after the client's
   // handshake has returned, so a refused certificate surfaces on the first

@@ -251,4 +251,86 @@ std::string sha1_hex(const std::string& bytes) {
   return out;
 }
 
+// ---- ITI-18 Registry Stored Query (issue 4) ----
+
+HttpRequestBody stored_query(const std::string& query_id,
+                             const std::vector<QueryParameter>& parameters,
+                             const std::string& return_type, bool return_composed_objects) {
+  std::string body =
+      "<query:AdhocQueryRequest xmlns:query=\"urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0\" "
+      "xmlns:rim=\"urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0\"><query:ResponseOption "
+      "returnComposedObjects=\"" +
+      std::string(return_composed_objects ? "true" : "false") + "\" returnType=\"" + return_type +
+      "\"/><rim:AdhocQuery id=\"" + query_id + "\">";
+  for (const auto& parameter : parameters) {
+    body += "<rim:Slot name=\"" + xml::escape(parameter.name) + "\"><rim:ValueList>";
+    for (const auto& value : parameter.values) {
+      body += "<rim:Value>" + xml::escape(value) + "</rim:Value>";
+    }
+    body += "</rim:ValueList></rim:Slot>";
+  }
+  body += "</rim:AdhocQuery></query:AdhocQueryRequest>";
+  return {kSoapContentType,
+          envelope("urn:ihe:iti:2007:RegistryStoredQuery", "urn:uuid:" + sha1_hex(body), body)};
+}
+
+std::vector<std::string> QueryAnswer::ids() const {
+  std::vector<std::string> out;
+  for (const auto& object : objects) out.push_back(object.id);
+  return out;
+}
+
+std::size_t QueryAnswer::count(const std::string& element) const {
+  std::size_t n = 0;
+  for (const auto& object : objects) n += object.element == element ? 1 : 0;
+  return n;
+}
+
+QueryAnswer read_query_answer(const HttpReply& reply) {
+  constexpr const char* kQuery = "urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0";
+  constexpr const char* kRim = "urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0";
+  auto decoded = decode_reply(reply);
+  const auto& payload = soap_payload(decoded.document);
+  if (!xml::is_element(payload, kQuery, "AdhocQueryResponse")) {
+    throw std::runtime_error("reply is not an AdhocQueryResponse: " + reply.body.substr(0, 600));
+  }
+  QueryAnswer answer;
+  answer.xml = xml::serialize(payload);
+  answer.registry = read_registry_response(payload);
+  const auto* list = xml::first_child_element(payload, kRim, "RegistryObjectList");
+  if (list == nullptr) return answer;
+  for (const auto* element : xml::child_elements(*list)) {
+    QueryObject object;
+    object.element = xml::local_name(*element);
+    object.id = xml::attribute(*element, "id").value_or("");
+    object.status = xml::attribute(*element, "status").value_or("");
+    object.association_type = xml::attribute(*element, "associationType").value_or("");
+    object.source = xml::attribute(*element, "sourceObject").value_or("");
+    object.target = xml::attribute(*element, "targetObject").value_or("");
+    for (const auto* c : xml::child_elements(*element, kRim, "Classification")) {
+      ++object.classifications;
+      if (auto node = xml::attribute(*c, "classificationNode"); node && !node->empty()) {
+        object.classification_nodes.push_back(*node);
+      }
+    }
+    for (const auto* e : xml::child_elements(*element, kRim, "ExternalIdentifier")) {
+      ++object.external_identifiers;
+      const auto scheme = xml::attribute(*e, "identificationScheme").value_or("");
+      const auto value = xml::attribute(*e, "value").value_or("");
+      if (scheme == "urn:uuid:58a6f841-87b3-4a3e-92fd-a8ffeff98427" ||
+          scheme == "urn:uuid:6b5aea1a-874d-4603-a4bc-96a0a7b38446" ||
+          scheme == "urn:uuid:f64ffdf0-4b97-4e06-b79f-a52b38ec2f8a") {
+        object.patient_id = value;
+      }
+      if (scheme == "urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab" ||
+          scheme == "urn:uuid:96fdda7c-d067-4183-912e-bf5ee74998a8" ||
+          scheme == "urn:uuid:75df8f67-9973-4fbe-a900-df66cefecc5a") {
+        object.unique_id = value;
+      }
+    }
+    answer.objects.push_back(std::move(object));
+  }
+  return answer;
+}
+
 }  // namespace passerelle::testing

@@ -75,5 +75,41 @@ struct RetrieveAnswer {
 RetrieveAnswer read_retrieve_answer(const HttpReply& reply);
 
 std::string sha1_hex(const std::string& bytes);
+// ---- ITI-18 Registry Stored Query (issue 4) ----
+// One query parameter: a slot name and its rim:Value texts, as sent
+// (quotes and parentheses included), e.g. {"$XDSDocumentEntryStatus",
+// {"('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')"}}.
+struct QueryParameter {
+  std::string name;
+  std::vector<std::string> values;
+};
+// query:AdhocQueryRequest for the stored query `query_id` (urn:uuid:…);
+// return_type "LeafClass" or "ObjectRef". Values are XML-escaped here.
+HttpRequestBody stored_query(const std::string& query_id,
+                             const std::vector<QueryParameter>& parameters,
+                             const std::string& return_type = "ObjectRef",
+                             bool return_composed_objects = true);
+struct QueryObject {
+  std::string element;  // local name: ExtrinsicObject, RegistryPackage, Association, ObjectRef
+  std::string id;
+  std::string status;
+  std::string patient_id;        // from the patientId ExternalIdentifier, "" if none
+  std::string unique_id;         // from the uniqueId ExternalIdentifier, "" if none
+  std::string association_type;  // Associations
+  std::string source, target;    // Associations
+  std::vector<std::string> classification_nodes;  // classificationNode of inner Classifications
+  std::size_t classifications = 0;                // inner Classifications
+  std::size_t external_identifiers = 0;
+};
+struct QueryAnswer {
+  RegistryAnswer registry;           // status and RegistryErrors
+  std::vector<QueryObject> objects;  // RegistryObjectList children, in order
+  std::string xml;                   // the AdhocQueryResponse as received
+  std::vector<std::string> ids() const;
+  std::size_t count(const std::string& element) const;
+};
+// Reads query:AdhocQueryResponse out of a SOAP reply; throws when the reply
+// is something else (a fault).
+QueryAnswer read_query_answer(const HttpReply& reply);
 
 }  // namespace passerelle::testing

@@ -6,11 +6,14 @@
 
 #include <atomic>
 
+#include "passerelle/cda/agreement.hpp"  // issue 8
+#include "passerelle/cda/validator.hpp"  // issue 8
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/core/xml.hpp"
 #include "passerelle/registry/ebrim.hpp"
 #include "passerelle/registry/identifiers.hpp"
 #include "passerelle/registry/transactions.hpp"
+#include "xds/stored_query_handler.hpp"  // ITI-18 (issue 4, stored queries)
 
 namespace passerelle::gateway {
 namespace {
@@ -55,9 +58,16 @@ std::string element_text(const xercesc::DOMElement& parent, const char* local) {
 
 Router make_xds_router(const XdsDependencies& dependencies) {
   Router router = make_xds_router();
+  // ---- issue 8: ITI-41 CDA checks come from cda/ (registry::DocumentChecker says why) ----
+  registry::DocumentChecker cda_checker;
+  if (dependencies.profile && dependencies.profile->validate_cda) {
+    cda_checker = cda::document_checker(dependencies.profile, std::make_shared<cda::Validator>());
+  }
+  // ---- end issue 8 ----
   auto registry = std::make_shared<registry::Registry>(
       dependencies.pool,
-      registry::RegistryOptions{dependencies.profile, dependencies.repository_unique_id});
+      registry::RegistryOptions{dependencies.profile, dependencies.repository_unique_id,
+                                std::move(cda_checker)});
   const soap::DecodeOptions decode = dependencies.decode;
 
   Operation register_set;
@@ -136,6 +146,14 @@ Router make_xds_router(const XdsDependencies& dependencies) {
     return answer;
   };
 
+  // ---- ITI-18 Registry Stored Query (issue 4, queries part; owned by
+  // gateway/src/xds/stored_query_handler.cpp) ----
+  {
+    const auto stored_query = make_stored_query_operation(
+        dependencies.pool, registry::QueryOptions{dependencies.max_query_results});
+    for (const char* path : {kRegistryPath, kCombinedPath}) router.add(path, stored_query);
+  }
+  // ---- end ITI-18 ----
   for (const char* path : {kRegistryPath, kCombinedPath}) router.add(path, register_set);
   for (const char* path : {kRepositoryPath, kCombinedPath}) {
     router.add(path, provide);

@@ -436,7 +436,7 @@ Profile load_profile(const fs::path& dir) {
   if (!root.is_object()) fail(file, "top level must be a JSON object");
   check_keys(root,
              {"name", "description", "patient_id", "document_entry", "submission_set", "code_lists",
-              "class_code_for_type_code"},
+              "class_code_for_type_code", "cda"},
              "", file);
 
   Profile profile;
@@ -456,6 +456,15 @@ Profile load_profile(const fs::path& dir) {
   if (const auto found = root.find("class_code_for_type_code"); found != root.end()) {
     read_type_to_class(profile_file(dir, file, "class_code_for_type_code", *found), profile);
   }
+  // ---- issue 8: CDA checks switch ----
+  if (const json* cda = section(root, "cda", file)) {
+    check_keys(*cda, {"validate"}, "'cda' has ", file);
+    if (const auto found = cda->find("validate"); found != cda->end()) {
+      if (!found->is_boolean()) fail(file, "'cda.validate' must be true or false");
+      profile.validate_cda = found->get<bool>();
+    }
+  }
+  // ---- end issue 8 ----
   return profile;
 }
 

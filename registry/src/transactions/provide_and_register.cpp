@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "cda_checks.hpp"  // issue 8
 #include "lot_registration.hpp"
 #include "passerelle/registry/transactions.hpp"
 #include "passerelle/registry/vocabulary.hpp"
@@ -115,7 +116,11 @@ RegistryResponse Registry::provide_and_register(SubmitObjectsRequest request,
     }
   }
   if (!errors.empty()) return detail::failure(std::move(errors));
-  return detail::register_lot(*pool_, *options_.profile, std::move(request), std::move(contents));
+  // ---- issue 8: CDA documents checked against their metadata first (cda_checks.cpp) ----
+  return detail::with_cda_checks(options_, request, documents, [&] {
+    return detail::register_lot(*pool_, *options_.profile, std::move(request), std::move(contents));
+  });
+  // ---- end issue 8 ----
 }
 
 }  // namespace passerelle::registry

@@ -33,6 +33,8 @@ struct ServerConfig {
   std::string repository_unique_id = "1.2.250.1.999.1.1.1";
   // File holding the operator API bearer token; empty = operator API disabled.
   std::filesystem::path operator_token_file;
+  // Most objects an ITI-18 LeafClass answer carries (XDSTooManyResults above).
+  std::size_t max_query_results = 1000;
 
   std::size_t threads = 0;  // 0 = hardware concurrency (network threads)
   std::size_t workers = 0;  // 0 = hardware concurrency (request handling threads)

@@ -59,6 +59,13 @@ struct Profile {
   // typeCode → the only classCode allowed with it (ASS_X04); empty = no rule.
   std::map<std::string, std::string, std::less<>> class_code_for_type_code;
 
+  // ---- issue 8: CDA checks (profile.json "cda": {"validate": true}) ----
+  // ITI-41: every text/xml or application/xml document is parsed as a CDA,
+  // validated and checked against its metadata (X-1..X-15) before anything
+  // is stored. See registry/src/transactions/cda_checks.cpp.
+  bool validate_cda = false;
+  // ---- end issue 8 ----
+
   const CodeList* codes(std::string_view attribute) const;
 };
 

@@ -5,13 +5,16 @@
 // Set-b, ITI-43 Retrieve Document Set. Inputs and outputs are plain values;
 // the gateway turns them into SOAP.
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "passerelle/core/error.hpp"
 #include "passerelle/registry/content.hpp"
 #include "passerelle/registry/ebrim.hpp"
+#include "passerelle/registry/metadata.hpp"
 #include "passerelle/registry/profile.hpp"
 #include "passerelle/registry/store.hpp"
 
@@ -52,9 +55,24 @@ struct RetrieveResponse {
   std::string internal_detail;  // cause of an XDSRepositoryError, for the log only
 };
 
+// ---- issue 8: CDA checks in ITI-41 (registry/src/transactions/cda_checks.cpp) ----
+// Checks one CDA document of an ITI-41 lot (bytes as received) against its
+// DocumentEntry and the lot's SubmissionSet. The check lives in cda/, which
+// reads these metadata types (cda → registry); registry/ therefore cannot
+// call cda/ itself, and the gateway, which links both, hands the check in
+// here (cda::document_checker(), gateway/src/xds/xds_service.cpp). Returns
+// the findings as Errors: code = rule id ("X-3", "R-CDA-12", "XSD"…),
+// location = where in the CDA, severity Error or Warning.
+using DocumentChecker = std::function<std::vector<Error>(
+    std::string_view bytes, const DocumentEntry& entry, const SubmissionSet* set)>;
+// ---- end issue 8 ----
+
 struct RegistryOptions {
   std::shared_ptr<const Profile> profile;
   std::string repository_unique_id;  // this repository's OID
+  // Issue 8: required when the profile turns CDA checks on (profile->validate_cda);
+  // without it such a profile refuses every CDA lot (fails closed).
+  DocumentChecker document_checker;
 };
 
 class Registry {

@@ -1,0 +1,532 @@
+// ITI-18 Registry Stored Query latency and throughput through the real
+// gateway (in-process gateway::Server, HTTPS with keep-alive) on a registry
+// filled by passerelle-load (bench/query_load.cpp), next to the same
+// selections run as raw SQL through libpqxx in the same run, on the same
+// cluster. The figure that matters is the ratio gateway/raw.
+//
+// The mix, every query LeafClass as a consumer asks:
+//   30% FindDocuments          patient + status Approved
+//   20% FindDocuments          + classCode
+//   20% FindDocuments          + creationTime window (two years)
+//   20% GetDocuments           one uniqueId
+//   10% GetSubmissionSetAndContents  one submission set uniqueId
+// Parameters come from patients drawn at random over the whole load. Every
+// answer is checked: Success, and as many DocumentEntries as the raw SQL
+// returns for the same parameters (counted before the clock starts).
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <latch>
+#include <memory>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "passerelle/core/xml.hpp"
+#include "passerelle/gateway/router.hpp"
+#include "passerelle/gateway/xds_service.hpp"
+#include "passerelle/registry/profile.hpp"
+#include "passerelle/registry/store.hpp"
+#include "passerelle/registry/vocabulary.hpp"
+#include "soap_messages.hpp"
+#include "test_server.hpp"
+#include "xds_client.hpp"
+
+namespace {
+
+using namespace passerelle;
+using namespace passerelle::testing;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kFindDocuments = "urn:uuid:14d4debf-8f97-4251-9a74-a90016b0af0d";
+constexpr const char* kGetDocuments = "urn:uuid:5c4f972b-d56b-40ac-a5fc-c8ca9b40b9d4";
+constexpr const char* kGetSubmissionSetAndContents =
+    "urn:uuid:e8e3cb2c-e39c-46b9-99e4-c12f57260b83";
+constexpr const char* kApproved = registry::vocab::kApproved;
+constexpr const char* kHasMember = registry::vocab::kHasMember;
+const std::string kHidden =
+    std::string("{") + registry::vocab::kDeleted + "," + registry::vocab::kArchived + "}";
+constexpr std::int64_t kFirstPatient = 2000000000000;  // as passerelle-load
+
+struct Settings {
+  std::filesystem::path data_dir;
+  std::size_t parameter_sets = 2000;
+  std::size_t ops_one = 3000;
+  std::size_t ops_many = 6000;
+  std::size_t clients = 8;
+  std::uint64_t seed = 42;
+};
+
+enum Shape { kByPatient, kByClass, kByTime, kByUniqueId, kSetAndContents, kShapes };
+const char* kShapeNames[kShapes] = {"FindDocuments patient+status", "FindDocuments +classCode",
+                                    "FindDocuments +creationTime", "GetDocuments uniqueId",
+                                    "GetSubmissionSetAndContents"};
+
+// 30/20/20/20/10.
+Shape shape_of(std::size_t op) {
+  static constexpr Shape kMix[10] = {kByPatient,  kByPatient,     kByPatient, kByClass,
+                                     kByClass,    kByTime,        kByTime,    kByUniqueId,
+                                     kByUniqueId, kSetAndContents};
+  return kMix[op % 10];
+}
+
+struct Parameters {
+  std::string patient;
+  std::string class_code, class_scheme;
+  std::string time_from, time_to;  // 14 digits
+  std::string document_unique_id;
+  std::string set_unique_id;
+  std::size_t expected[kShapes] = {};  // DocumentEntries the raw SQL returns
+};
+
+std::string patient_id(std::int64_t index) {
+  return std::to_string(kFirstPatient + index) + "^^^&1.2.250.1.213.1.4.10&ISO^NH";
+}
+
+std::string escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string slot(const std::string& name, const std::string& value) {
+  return "<rim:Slot name=\"" + name + "\"><rim:ValueList><rim:Value>" + escape(value) +
+         "</rim:Value></rim:ValueList></rim:Slot>";
+}
+
+HttpRequestBody adhoc_query(const std::string& query_id, const std::string& slots) {
+  const std::string body =
+      "<query:AdhocQueryRequest xmlns:query=\"urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0\" "
+      "xmlns:rim=\"urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0\">"
+      "<query:ResponseOption returnComposedObjects=\"true\" returnType=\"LeafClass\"/>"
+      "<rim:AdhocQuery id=\"" +
+      query_id + "\">" + slots + "</rim:AdhocQuery></query:AdhocQueryRequest>";
+  return {kSoapContentType,
+          envelope("urn:ihe:iti:2007:RegistryStoredQuery", "urn:uuid:" + sha1_hex(body), body)};
+}
+
+HttpRequestBody gateway_request(Shape shape, const Parameters& p) {
+  const std::string patient = slot("$XDSDocumentEntryPatientId", "'" + p.patient + "'") +
+                              slot("$XDSDocumentEntryStatus", std::string("('") + kApproved + "')");
+  switch (shape) {
+    case kByPatient:
+      return adhoc_query(kFindDocuments, patient);
+    case kByClass:
+      return adhoc_query(kFindDocuments,
+                         patient + slot("$XDSDocumentEntryClassCode",
+                                        "('" + p.class_code + "^^" + p.class_scheme + "')"));
+    case kByTime:
+      return adhoc_query(kFindDocuments,
+                         patient + slot("$XDSDocumentEntryCreationTimeFrom", p.time_from) +
+                             slot("$XDSDocumentEntryCreationTimeTo", p.time_to));
+    case kByUniqueId:
+      return adhoc_query(kGetDocuments,
+                         slot("$XDSDocumentEntryUniqueId", "('" + p.document_unique_id + "')"));
+    default:
+      return adhoc_query(kGetSubmissionSetAndContents,
+                         slot("$XDSSubmissionSetUniqueId", "'" + p.set_unique_id + "'"));
+  }
+}
+
+// ---------------------------------------------------------------- raw SQL
+
+// The same selections, one statement each, returning the stored objects
+// (object_xml) the gateway answers with; kind to count DocumentEntries.
+void prepare_raw(pqxx::connection& c) {
+  const std::string find =
+      "SELECT o.kind, o.object_xml FROM document_entries d JOIN registry_objects o ON "
+      "o.entry_uuid = d.entry_uuid WHERE d.patient_id = $1 AND d.status = ANY ($2::text[]) AND "
+      "d.availability = 'stable'";
+  const std::string order = " ORDER BY o.lot_id, o.entry_uuid";
+  c.prepare("raw_by_patient", find + order);
+  c.prepare("raw_by_class", find + " AND d.class_code = $3 AND d.class_code_scheme = $4" + order);
+  c.prepare("raw_by_time", find + " AND d.creation_time >= $3 AND d.creation_time < $4" + order);
+  c.prepare("raw_by_unique_id",
+            "SELECT o.kind, o.object_xml FROM document_entries d JOIN registry_objects o ON "
+            "o.entry_uuid = d.entry_uuid WHERE d.unique_id = ANY ($1::text[]) AND "
+            "o.status <> ALL ($2::text[]) ORDER BY o.lot_id, o.entry_uuid");
+  // The set, its visible HasMember associations and their visible targets,
+  // and the set's classification object.
+  c.prepare("raw_set_and_contents",
+            "WITH s AS (SELECT s.entry_uuid, so.lot_id FROM submission_sets s JOIN "
+            "registry_objects so ON so.entry_uuid = s.entry_uuid WHERE s.unique_id = $1 AND "
+            "so.status <> ALL ($2::text[])), m AS (SELECT a.entry_uuid, a.target FROM associations "
+            "a JOIN s ON a.source = s.entry_uuid JOIN registry_objects t ON t.entry_uuid = "
+            "a.target WHERE a.type = $3 AND t.status <> ALL ($2::text[])) "
+            "SELECT o.kind, o.object_xml FROM registry_objects o WHERE o.entry_uuid IN (SELECT "
+            "entry_uuid FROM s UNION ALL SELECT entry_uuid FROM m UNION ALL SELECT target FROM m) "
+            "AND o.status <> ALL ($2::text[]) UNION ALL SELECT o.kind, o.object_xml FROM "
+            "registry_objects o JOIN s ON o.lot_id = s.lot_id WHERE o.kind = 'Classification'");
+}
+
+pqxx::result raw_query(pqxx::transaction_base& tx, Shape shape, const Parameters& p) {
+  const std::string approved = std::string("{") + kApproved + "}";
+  switch (shape) {
+    case kByPatient:
+      return tx.exec_prepared("raw_by_patient", p.patient, approved);
+    case kByClass:
+      return tx.exec_prepared("raw_by_class", p.patient, approved, p.class_code, p.class_scheme);
+    case kByTime:
+      return tx.exec_prepared("raw_by_time", p.patient, approved, p.time_from, p.time_to);
+    case kByUniqueId:
+      return tx.exec_prepared("raw_by_unique_id", "{" + p.document_unique_id + "}", kHidden);
+    default:
+      return tx.exec_prepared("raw_set_and_contents", p.set_unique_id, kHidden, kHasMember);
+  }
+}
+
+std::size_t documents_in(const pqxx::result& rows) {
+  std::size_t n = 0;
+  for (const auto& row : rows) {
+    if (row[0].as<std::string>() == "DocumentEntry") ++n;
+  }
+  return n;
+}
+
+// Draws patients at random and reads, for each, a document to take codes,
+// time and uniqueId from, and one of its submission sets.
+std::vector<Parameters> draw_parameters(const std::string& uri, std::size_t count,
+                                        std::uint64_t seed) {
+  pqxx::connection connection(uri);
+  pqxx::nontransaction tx(connection);
+  const auto patients = tx.exec1("SELECT patients FROM bench_load")[0].as<std::int64_t>();
+  std::uint64_t state = seed;
+  const auto next = [&state] {
+    state += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = state;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  std::vector<Parameters> out;
+  while (out.size() < count) {
+    Parameters p;
+    p.patient =
+        patient_id(static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(patients)));
+    const auto documents = tx.exec_params(
+        "SELECT class_code, class_code_scheme, creation_time, unique_id FROM document_entries "
+        "WHERE patient_id = $1 AND status = $2 ORDER BY entry_uuid",
+        p.patient, kApproved);
+    const auto sets = tx.exec_params(
+        "SELECT unique_id FROM submission_sets WHERE patient_id = $1 ORDER BY entry_uuid",
+        p.patient);
+    if (documents.empty() || sets.empty()) continue;
+    const auto& d = documents[static_cast<pqxx::result::size_type>(next() % documents.size())];
+    p.class_code = d[0].as<std::string>();
+    p.class_scheme = d[1].as<std::string>();
+    const auto creation = d[2].as<std::string>();
+    const int year = std::stoi(creation.substr(0, 4));
+    p.time_from = std::to_string(year - 1) + creation.substr(4);
+    p.time_to = std::to_string(year + 1) + creation.substr(4);
+    p.document_unique_id = d[3].as<std::string>();
+    p.set_unique_id =
+        sets[static_cast<pqxx::result::size_type>(next() % sets.size())][0].as<std::string>();
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- phases
+
+struct Phase {
+  std::string path;
+  std::size_t clients = 0;
+  std::size_t ops = 0;
+  double seconds = 0;
+  std::vector<double> latencies_ms[kShapes];
+  std::vector<double> all_ms;
+
+  double per_second() const { return static_cast<double>(ops) / seconds; }
+  static double percentile(const std::vector<double>& sorted, double p) {
+    if (sorted.empty()) return 0;
+    return sorted[static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1))];
+  }
+  double find_p99() const {
+    std::vector<double> find;
+    for (const Shape s : {kByPatient, kByClass, kByTime}) {
+      find.insert(find.end(), latencies_ms[s].begin(), latencies_ms[s].end());
+    }
+    std::sort(find.begin(), find.end());
+    return percentile(find, 0.99);
+  }
+};
+
+// One client: runs op `index` (its shape is shape_of(index)), checks the
+// answer, returns the latency of the request alone in milliseconds.
+using Operation = std::function<double(std::size_t index)>;
+
+Phase run_phase(const std::string& path, std::size_t ops, std::size_t clients,
+                const std::function<Operation()>& make_client) {
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  std::vector<std::vector<std::pair<std::size_t, double>>> latencies(clients);
+  std::latch ready(static_cast<std::ptrdiff_t>(clients + 1));
+  std::latch go(1);
+  const auto fail = [&] {
+    const std::lock_guard lock(error_mutex);
+    if (!error) error = std::current_exception();
+    failed = true;
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      Operation operation;
+      try {
+        operation = make_client();
+      } catch (...) {
+        fail();
+      }
+      ready.count_down();
+      go.wait();
+      if (!operation) return;
+      try {
+        for (std::size_t i = next++; i < ops && !failed; i = next++) {
+          latencies[c].emplace_back(i, operation(i));
+        }
+      } catch (...) {
+        fail();
+      }
+    });
+  }
+  ready.arrive_and_wait();
+  const auto start = Clock::now();
+  go.count_down();
+  for (auto& thread : threads) thread.join();
+  const auto stop = Clock::now();
+  if (error) std::rethrow_exception(error);
+
+  Phase phase;
+  phase.path = path;
+  phase.clients = clients;
+  phase.ops = ops;
+  phase.seconds = std::chrono::duration<double>(stop - start).count();
+  for (const auto& list : latencies) {
+    for (const auto& [index, ms] : list) {
+      phase.latencies_ms[shape_of(index)].push_back(ms);
+      phase.all_ms.push_back(ms);
+    }
+  }
+  for (auto& list : phase.latencies_ms) std::sort(list.begin(), list.end());
+  std::sort(phase.all_ms.begin(), phase.all_ms.end());
+  return phase;
+}
+
+double elapsed_ms(Clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+}
+
+void require(bool condition, const std::string& what) {
+  if (!condition) throw std::runtime_error(what);
+}
+
+std::size_t count_document_entries(const std::string& body) {
+  // Opening tags only: "ExtrinsicObject " (attributes follow), never "ExtrinsicObject>".
+  std::size_t n = 0;
+  for (auto at = body.find("ExtrinsicObject "); at != std::string::npos;
+       at = body.find("ExtrinsicObject ", at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+Operation gateway_client(const TestServer& server, const std::vector<Parameters>& parameters,
+                         const std::vector<HttpRequestBody>& requests) {
+  auto connection = std::make_shared<HttpConnection>(server.endpoint(), server.client());
+  return [connection, &parameters, &requests](std::size_t index) {
+    const Shape shape = shape_of(index);
+    const std::size_t p = index % parameters.size();
+    const auto& request = requests[p * kShapes + shape];
+    const auto start = Clock::now();
+    const auto reply =
+        connection->request("POST", gateway::kRegistryPath, request.content_type, request.body);
+    const double latency = elapsed_ms(start);
+    require(reply.status == 200u,
+            "HTTP " + std::to_string(reply.status) + ": " + reply.body.substr(0, 600));
+    require(reply.body.find("ResponseStatusType:Success") != std::string::npos,
+            std::string(kShapeNames[shape]) + " failed: " + reply.body.substr(0, 1500));
+    const auto found = count_document_entries(reply.body);
+    require(found == parameters[p].expected[shape],
+            std::string(kShapeNames[shape]) + " for " + parameters[p].patient + " returned " +
+                std::to_string(found) + " DocumentEntries, raw SQL " +
+                std::to_string(parameters[p].expected[shape]));
+    return latency;
+  };
+}
+
+Operation raw_client(const std::string& uri, const std::vector<Parameters>& parameters) {
+  auto connection = std::make_shared<pqxx::connection>(uri);
+  prepare_raw(*connection);
+  return [connection, &parameters](std::size_t index) {
+    const Shape shape = shape_of(index);
+    const auto& p = parameters[index % parameters.size()];
+    const auto start = Clock::now();
+    pqxx::nontransaction tx(*connection);
+    const auto rows = raw_query(tx, shape, p);
+    std::size_t bytes = 0;
+    for (const auto& row : rows) bytes += row[1].size();  // read what was fetched
+    const double latency = elapsed_ms(start);
+    require(bytes > 0 || p.expected[shape] == 0, "raw SQL returned nothing");
+    require(documents_in(rows) == p.expected[shape], "raw SQL count changed");
+    return latency;
+  };
+}
+
+// ---------------------------------------------------------------- report
+
+void print_phases(const std::vector<Phase>& phases) {
+  std::printf("\n%-8s %7s %6s %8s %8s | %-30s %7s %7s\n", "path", "clients", "ops", "seconds",
+              "q/s", "query (p50 / p99 ms)", "p50", "p99");
+  for (const auto& phase : phases) {
+    for (int s = 0; s < kShapes; ++s) {
+      if (s == 0) {
+        std::printf("%-8s %7zu %6zu %8.2f %8.1f | ", phase.path.c_str(), phase.clients, phase.ops,
+                    phase.seconds, phase.per_second());
+      } else {
+        std::printf("%-8s %7s %6s %8s %8s | ", "", "", "", "", "");
+      }
+      std::printf("%-30s %7.2f %7.2f\n", kShapeNames[s],
+                  Phase::percentile(phase.latencies_ms[s], 0.50),
+                  Phase::percentile(phase.latencies_ms[s], 0.99));
+    }
+    std::printf("%-8s %7s %6s %8s %8s | %-30s %7.2f %7.2f\n", "", "", "", "", "", "(all)",
+                Phase::percentile(phase.all_ms, 0.50), Phase::percentile(phase.all_ms, 0.99));
+  }
+  std::printf("\n");
+}
+
+int run(const Settings& settings) {
+  const xml::Runtime runtime;
+  store::ClusterOptions cluster_options;
+  cluster_options.data_dir = settings.data_dir;
+  cluster_options.fsync = true;
+  auto cluster = store::EmbeddedCluster::start(cluster_options);
+  const std::string uri = cluster->connection_uri();
+
+  std::int64_t patients = 0;
+  std::int64_t documents = 0;
+  {
+    pqxx::connection connection(uri);
+    // Brings the schema to this build (a newer build may add indexes).
+    store::migrate(connection);
+    pqxx::nontransaction tx(connection);
+    const auto load = tx.exec("SELECT patients, documents FROM bench_load");
+    require(!load.empty(),
+            "no finished load in " + settings.data_dir.string() + ": run passerelle-load first");
+    patients = load[0][0].as<std::int64_t>();
+    documents = load[0][1].as<std::int64_t>();
+  }
+  std::printf(
+      "query_bench: %lld document entries, %lld patients; %zu parameter sets; mix "
+      "30%% FindDocuments patient+status, 20%% +classCode, 20%% +creationTime, 20%% "
+      "GetDocuments, 10%% GetSubmissionSetAndContents; LeafClass; HTTPS keep-alive; "
+      "PostgreSQL fsync on\n",
+      static_cast<long long>(documents), static_cast<long long>(patients), settings.parameter_sets);
+  std::fflush(stdout);
+
+  auto parameters = draw_parameters(uri, settings.parameter_sets, settings.seed);
+  // Expected answers, by raw SQL: also warms the cache for both paths.
+  {
+    pqxx::connection connection(uri);
+    prepare_raw(connection);
+    pqxx::nontransaction tx(connection);
+    for (auto& p : parameters) {
+      for (int s = 0; s < kShapes; ++s) {
+        p.expected[s] = documents_in(raw_query(tx, static_cast<Shape>(s), p));
+      }
+    }
+  }
+  std::vector<HttpRequestBody> requests;
+  for (const auto& p : parameters) {
+    for (int s = 0; s < kShapes; ++s) requests.push_back(gateway_request(static_cast<Shape>(s), p));
+  }
+
+  auto profile = std::make_shared<const registry::Profile>(registry::load_named_profile("dmp"));
+  std::vector<Phase> phases;
+  for (const std::size_t clients : {std::size_t{1}, settings.clients}) {
+    const std::size_t ops = clients == 1 ? settings.ops_one : settings.ops_many;
+    // One request thread and one database connection per client, as the
+    // baseline has one connection per client.
+    auto pool = std::make_shared<store::ConnectionPool>(uri, clients);
+    TestServerOptions server_options;
+    server_options.db_uri = uri;
+    server_options.router =
+        gateway::make_xds_router(gateway::XdsDependencies{pool, profile, kTestRepository, {}});
+    server_options.customize = [clients](gateway::ServerConfig& config) {
+      config.workers = clients;
+    };
+    TestServer server(std::move(server_options));
+    const auto gateway = [&] { return gateway_client(server, parameters, requests); };
+    const auto raw = [&] { return raw_client(uri, parameters); };
+    // Warm-up (untimed): each path once over a tenth of the operations.
+    run_phase("warm-up", std::max<std::size_t>(ops / 10, 10 * clients), clients, gateway);
+    run_phase("warm-up", std::max<std::size_t>(ops / 10, 10 * clients), clients, raw);
+    phases.push_back(run_phase("gateway", ops, clients, gateway));
+    std::fprintf(stderr, "gateway x%zu: %.2f s\n", clients, phases.back().seconds);
+    phases.push_back(run_phase("raw SQL", ops, clients, raw));
+    std::fprintf(stderr, "raw SQL x%zu: %.2f s\n", clients, phases.back().seconds);
+  }
+
+  print_phases(phases);
+  for (std::size_t i = 0; i + 1 < phases.size(); i += 2) {
+    const auto& g = phases[i];
+    const auto& r = phases[i + 1];
+    std::printf(
+        "%zu client%s: gateway %.0f q/s, raw SQL %.0f q/s, ratio gateway/raw %.3f; "
+        "FindDocuments p99 gateway %.2f ms (raw %.2f ms)\n",
+        g.clients, g.clients == 1 ? " " : "s", g.per_second(), r.per_second(),
+        g.per_second() / r.per_second(), g.find_p99(), r.find_p99());
+  }
+  std::printf(
+      "targets: FindDocuments p99 < 5 ms with 1 client: %s; gateway >= 50%% of raw SQL "
+      "throughput with %zu clients: %s\n",
+      phases[0].find_p99() < 5.0 ? "met" : "NOT met", settings.clients,
+      phases[2].per_second() >= 0.5 * phases[3].per_second() ? "met" : "NOT met");
+  std::printf(
+      "(latency = one request, answer checks excluded; every answer checked against the "
+      "raw SQL count)\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Settings settings;
+  CLI::App app{"ITI-18 stored queries through the gateway, against raw SQL"};
+  app.add_option("--data-dir", settings.data_dir, "cluster loaded by passerelle-load")->required();
+  app.add_option("--parameter-sets", settings.parameter_sets, "patients drawn for parameters")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--ops-one", settings.ops_one, "queries timed with one client")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--ops-many", settings.ops_many, "queries timed with --clients clients")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--clients", settings.clients, "concurrent clients of the second run")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--seed", settings.seed, "seed of the parameter draw");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return run(settings);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "query_bench: %s\n", error.what());
+    return 1;
+  }
+}

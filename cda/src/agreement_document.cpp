@@ -1,0 +1,56 @@
+// Issue 8: one ITI-41 document checked whole (parse, locate, validate,
+// agree), and that check as the registry's DocumentChecker hook.
+
+#include <iterator>
+#include <optional>
+#include <utility>
+#include <variant>
+
+#include "passerelle/cda/agreement.hpp"
+#include "passerelle/cda/clinical_document.hpp"
+#include "passerelle/cda/validator.hpp"
+#include "passerelle/core/error.hpp"
+#include "passerelle/core/xml.hpp"
+
+namespace passerelle::cda {
+
+std::vector<Finding> check_document(std::string_view bytes, const registry::DocumentEntry& entry,
+                                    const registry::SubmissionSet* set,
+                                    const registry::Profile* profile, const Validator* validator) {
+  std::vector<Finding> findings;
+  std::optional<xml::Document> document;
+  try {
+    document.emplace(xml::parse(bytes, {}, "CDA"));
+  } catch (const Failure& failure) {
+    findings.push_back({"XML", Severity::Error, failure.error().location,
+                        "not a well-formed, safe XML document: " + failure.error().message});
+    return findings;
+  }
+  auto located = locate_clinical_document(document->root());
+  if (auto* finding = std::get_if<Finding>(&located)) {
+    findings.push_back(std::move(*finding));
+    return findings;
+  }
+  const auto& clinical_document = *std::get<LocatedDocument>(located).element;
+  if (validator != nullptr) findings = validator->validate(bytes);
+  auto agreement = check_agreement(clinical_document, entry, set, profile);
+  findings.insert(findings.end(), std::make_move_iterator(agreement.begin()),
+                  std::make_move_iterator(agreement.end()));
+  return findings;
+}
+
+registry::DocumentChecker document_checker(std::shared_ptr<const registry::Profile> profile,
+                                           std::shared_ptr<const Validator> validator) {
+  return [profile = std::move(profile), validator = std::move(validator)](
+             std::string_view bytes, const registry::DocumentEntry& entry,
+             const registry::SubmissionSet* set) {
+    std::vector<Error> errors;
+    for (auto& finding : check_document(bytes, entry, set, profile.get(), validator.get())) {
+      errors.push_back(Error{std::move(finding.rule_id), finding.severity,
+                             std::move(finding.location), std::move(finding.message)});
+    }
+    return errors;
+  };
+}
+
+}  // namespace passerelle::cda

@@ -1,0 +1,207 @@
+#include "schema.hpp"
+
+#include <string>
+#include <utility>
+#include <xercesc/framework/LocalFileInputSource.hpp>
+#include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/framework/XMLGrammarPoolImpl.hpp>
+#include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
+#include <xercesc/sax/SAXParseException.hpp>
+#include <xercesc/sax2/DefaultHandler.hpp>
+#include <xercesc/util/OutOfMemoryException.hpp>
+#include <xercesc/util/PlatformUtils.hpp>
+#include <xercesc/util/SecurityManager.hpp>
+#include <xercesc/util/XMLEntityResolver.hpp>
+#include <xercesc/util/XMLException.hpp>
+#include <xercesc/util/XMLResourceIdentifier.hpp>
+#include <xercesc/util/XMLUni.hpp>
+#include <xercesc/validators/common/Grammar.hpp>
+
+#include "passerelle/core/error.hpp"
+#include "passerelle/core/error_codes.hpp"
+#include "passerelle/core/xml.hpp"
+
+namespace passerelle::cda::detail {
+namespace {
+
+namespace x = xercesc;
+namespace fs = std::filesystem;
+
+constexpr XMLSize_t kEntityExpansionLimit = 100;
+constexpr const char* kSchemaError = "CdaSchemaError";
+
+struct TooManyFindings {};
+
+std::string strip_file_scheme(std::string text) {
+  if (text.rfind("file://", 0) == 0) text.erase(0, 7);
+  return text;
+}
+
+// Maps schema locations to files below the schema directory and refuses
+// everything else (other paths, URLs, DTDs, entities).
+class LocalSchemaResolver final : public x::XMLEntityResolver {
+ public:
+  explicit LocalSchemaResolver(fs::path root) : root_(std::move(root)) {}
+
+  x::InputSource* resolveEntity(x::XMLResourceIdentifier* id) override {
+    if (id == nullptr) throw Failure(kSchemaError, root_.string(), "empty external reference");
+    const std::string system_id = strip_file_scheme(xml::utf8(id->getSystemId()));
+    const std::string base = strip_file_scheme(xml::utf8(id->getBaseURI()));
+    const bool schema =
+        id->getResourceIdentifierType() == x::XMLResourceIdentifier::SchemaGrammar ||
+        id->getResourceIdentifierType() == x::XMLResourceIdentifier::SchemaImport ||
+        id->getResourceIdentifierType() == x::XMLResourceIdentifier::SchemaInclude ||
+        id->getResourceIdentifierType() == x::XMLResourceIdentifier::SchemaRedefine;
+    if (!schema || system_id.find("://") != std::string::npos) {
+      throw Failure(codes::kForbiddenXmlConstruct, base,
+                    "external reference refused: " + system_id);
+    }
+    fs::path target = fs::path(system_id);
+    if (target.is_relative()) target = fs::path(base).parent_path() / target;
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(target, ec);
+    const std::string prefix = root_.string() + "/";
+    if (ec || canonical.string().rfind(prefix, 0) != 0 || !fs::is_regular_file(canonical)) {
+      throw Failure(codes::kForbiddenXmlConstruct, base,
+                    "schema location outside the shipped schemas refused: " + system_id);
+    }
+    const std::u16string path = xml::xmlch(canonical.string());
+    return new x::LocalFileInputSource(path.c_str());
+  }
+
+ private:
+  fs::path root_;
+};
+
+// Per-parse handler: collects errors, refuses DTDs.
+class Collector final : public x::DefaultHandler {
+ public:
+  explicit Collector(std::string_view where) : where_(where) {}
+
+  void warning(const x::SAXParseException&) override {}
+  void error(const x::SAXParseException& e) override { add(e); }
+  void fatalError(const x::SAXParseException& e) override {
+    add(e);
+    fatal_ = true;
+    throw TooManyFindings{};
+  }
+  void startDTD(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
+    throw Failure(codes::kForbiddenXmlConstruct, std::string(where_), "DOCTYPE is not allowed");
+  }
+
+  std::vector<Finding> findings;
+  bool fatal_ = false;
+
+ private:
+  void add(const x::SAXParseException& e) {
+    std::string location(where_);
+    if (!location.empty()) location += ", ";
+    location += "line " + std::to_string(e.getLineNumber()) + ", column " +
+                std::to_string(e.getColumnNumber());
+    findings.push_back({"XSD", Severity::Error, location, xml::utf8(e.getMessage())});
+    if (findings.size() >= SchemaValidator::kMaxFindings) throw TooManyFindings{};
+  }
+
+  std::string_view where_;
+};
+
+std::unique_ptr<x::SAX2XMLReaderImpl> make_reader(x::XMLGrammarPool* pool,
+                                                  x::SecurityManager& security,
+                                                  x::XMLEntityResolver& resolver,
+                                                  Collector& handler, bool loading) {
+  auto reader = std::make_unique<x::SAX2XMLReaderImpl>(x::XMLPlatformUtils::fgMemoryManager, pool);
+  reader->setFeature(x::XMLUni::fgSAX2CoreNameSpaces, true);
+  reader->setFeature(x::XMLUni::fgSAX2CoreValidation, true);
+  reader->setFeature(x::XMLUni::fgXercesDynamic, false);
+  reader->setFeature(x::XMLUni::fgXercesSchema, true);
+  reader->setFeature(x::XMLUni::fgXercesSchemaFullChecking, false);
+  reader->setFeature(x::XMLUni::fgXercesHandleMultipleImports, true);
+  reader->setFeature(x::XMLUni::fgXercesLoadSchema, false);  // never follow xsi:schemaLocation
+  reader->setFeature(x::XMLUni::fgXercesUseCachedGrammarInParse, true);
+  reader->setFeature(x::XMLUni::fgXercesCacheGrammarFromParse, loading);
+  reader->setFeature(x::XMLUni::fgXercesLoadExternalDTD, false);
+  reader->setFeature(x::XMLUni::fgXercesSkipDTDValidation, true);
+  reader->setFeature(x::XMLUni::fgXercesDisableDefaultEntityResolution, true);
+  reader->setProperty(x::XMLUni::fgXercesSecurityManager, &security);
+  reader->setXMLEntityResolver(&resolver);
+  reader->setErrorHandler(&handler);
+  reader->setLexicalHandler(&handler);
+  return reader;
+}
+
+// Refuses every external reference while validating a document.
+class RefuseAll final : public x::XMLEntityResolver {
+ public:
+  x::InputSource* resolveEntity(x::XMLResourceIdentifier* id) override {
+    throw Failure(
+        codes::kForbiddenXmlConstruct, "",
+        "external reference refused: " + xml::utf8(id != nullptr ? id->getSystemId() : nullptr));
+  }
+};
+
+}  // namespace
+
+SchemaValidator::SchemaValidator(const fs::path& dir) {
+  std::error_code ec;
+  dir_ = fs::canonical(dir, ec);
+  if (ec) throw Failure(kSchemaError, dir.string(), "schema directory not found: " + ec.message());
+  const fs::path entry = dir_ / kEntrySchema;
+  if (!fs::is_regular_file(entry)) {
+    throw Failure(kSchemaError, entry.string(), "entry schema not found");
+  }
+  pool_ = std::make_unique<x::XMLGrammarPoolImpl>(x::XMLPlatformUtils::fgMemoryManager);
+  x::SecurityManager security;
+  security.setEntityExpansionLimit(kEntityExpansionLimit);
+  LocalSchemaResolver resolver(dir_);
+  Collector handler(entry.string());
+  auto reader = make_reader(pool_.get(), security, resolver, handler, true);
+  x::Grammar* grammar = nullptr;
+  try {
+    const std::u16string path = xml::xmlch(entry.string());
+    const x::LocalFileInputSource source(path.c_str());
+    grammar = reader->loadGrammar(source, x::Grammar::SchemaGrammarType, true);
+  } catch (const TooManyFindings&) {
+  } catch (const x::XMLException& e) {
+    throw Failure(kSchemaError, entry.string(), xml::utf8(e.getMessage()));
+  }
+  if (grammar == nullptr || !handler.findings.empty()) {
+    throw Failure(kSchemaError, entry.string(),
+                  "cannot compile the CDA schema" +
+                      (handler.findings.empty() ? std::string()
+                                                : ": " + handler.findings.front().location + ": " +
+                                                      handler.findings.front().message));
+  }
+  reader.reset();
+  pool_->lockPool();
+}
+
+SchemaValidator::~SchemaValidator() = default;
+
+std::vector<Finding> SchemaValidator::validate(std::string_view bytes,
+                                               std::string_view where) const {
+  x::SecurityManager security;
+  security.setEntityExpansionLimit(kEntityExpansionLimit);
+  RefuseAll resolver;
+  Collector handler(where);
+  auto reader = make_reader(pool_.get(), security, resolver, handler, false);
+  const x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
+                                    u"passerelle-cda");
+  try {
+    reader->parse(source);
+  } catch (const TooManyFindings&) {
+  } catch (const Failure& failure) {
+    handler.findings.push_back({"XSD", Severity::Error, std::string(where), failure.what()});
+  } catch (const x::OutOfMemoryException&) {
+    handler.findings.push_back(
+        {"XSD", Severity::Error, std::string(where), "out of memory while validating"});
+  } catch (const x::XMLException& e) {
+    handler.findings.push_back(
+        {"XSD", Severity::Error, std::string(where), xml::utf8(e.getMessage())});
+  } catch (const x::SAXException& e) {
+    handler.findings.push_back(
+        {"XSD", Severity::Error, std::string(where), xml::utf8(e.getMessage())});
+  }
+  return std::move(handler.findings);
+}
+
+}  // namespace passerelle::cda::detail

@@ -1,0 +1,615 @@
+// StoredQueries::run: the fourteen XDS.b stored queries as parameterised
+// SQL over the store's typed tables, in one repeatable-read transaction.
+// Each query collects entryUUIDs; the answer is then read in one ordered
+// pass (docs/stored-queries.md: DocumentEntries, SubmissionSets, Folders,
+// Associations, each by registration order then entryUUID).
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "passerelle/core/error.hpp"
+#include "passerelle/registry/ebrim.hpp"
+#include "passerelle/registry/stored_query.hpp"
+#include "passerelle/registry/vocabulary.hpp"
+#include "passerelle/registry/xds_codes.hpp"
+#include "query/params.hpp"
+#include "query/result_objects.hpp"
+#include "store/document_store_internal.hpp"
+
+namespace passerelle::registry {
+namespace {
+
+using query::Code;
+using query::Parameters;
+using Tx = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
+// Statuses no query returns unless asked for by a status parameter; Deleted
+// is never returned.
+const std::vector<std::string> kHidden = {vocab::kDeleted, vocab::kArchived};
+
+class Sql {
+ public:
+  std::string text;
+  std::string bind(const std::string& value) {
+    args_.push_back(value);
+    return "$" + std::to_string(args_.size());
+  }
+  std::string array(const std::vector<std::string>& values) {
+    return bind(store::detail::text_array(values)) + "::text[]";
+  }
+  pqxx::result exec(Tx& tx) const {
+    return tx.exec_params(text, pqxx::prepare::make_dynamic_params(args_));
+  }
+
+ private:
+  std::vector<std::string> args_;
+};
+
+std::vector<std::string> column0(const pqxx::result& rows) {
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(row[0].as<std::string>());
+  return out;
+}
+
+// The ids found so far, each once; XDSTooManyResults past the cap.
+class Found {
+ public:
+  explicit Found(std::size_t cap) : cap_(cap) {}
+  void add(const std::vector<std::string>& ids) {
+    for (const auto& id : ids) {
+      if (seen_.insert(id).second) ids_.push_back(id);
+    }
+    if (cap_ != 0 && ids_.size() > cap_) {
+      throw Failure(xds_codes::kTooManyResults, "AdhocQuery",
+                    "the query matches more than " + std::to_string(cap_) +
+                        " objects; narrow it or ask for ObjectRef");
+    }
+  }
+  const std::vector<std::string>& ids() const { return ids_; }
+  // LIMIT for a single SQL statement: one more than what may still fit.
+  std::string limit(Sql& q) const {
+    if (cap_ == 0) return "";
+    return " LIMIT " + q.bind(std::to_string(cap_ + 1));
+  }
+
+ private:
+  std::size_t cap_;
+  std::set<std::string> seen_;
+  std::vector<std::string> ids_;
+};
+
+struct Context {
+  Tx& tx;
+  const Parameters& p;
+  Found& found;
+};
+
+std::vector<std::string> statuses(const Parameters& p, const std::string& name) {
+  auto values = p.list(name, true);
+  values.erase(std::remove(values.begin(), values.end(), vocab::kDeleted), values.end());
+  return values;
+}
+
+void code_pair(Sql& q, const std::string& code_column, const std::string& scheme_column,
+               const std::vector<Code>& codes) {
+  if (codes.empty()) return;
+  std::vector<std::string> c;
+  std::vector<std::string> s;
+  for (const auto& code : codes) {
+    c.push_back(code.code);
+    s.push_back(code.scheme);
+  }
+  q.text += " AND (" + code_column + ", " + scheme_column + ") IN (SELECT * FROM unnest(" +
+            q.array(c) + ", " + q.array(s) + "))";
+}
+
+// AND across slots, OR within one: object_codes rows of that attribute.
+void object_codes(Sql& q, const std::string& alias, const std::string& attribute,
+                  const std::vector<std::vector<Code>>& slots) {
+  for (const auto& slot : slots) {
+    std::vector<std::string> c;
+    std::vector<std::string> s;
+    for (const auto& code : slot) {
+      c.push_back(code.code);
+      s.push_back(code.scheme);
+    }
+    q.text += " AND EXISTS (SELECT 1 FROM object_codes oc WHERE oc.entry_uuid = " + alias +
+              ".entry_uuid AND oc.attribute = " + q.bind(attribute) +
+              " AND (oc.code, oc.scheme) IN (SELECT * FROM unnest(" + q.array(c) + ", " +
+              q.array(s) + ")))";
+  }
+}
+
+void time_range(Sql& q, const Parameters& p, const std::string& column, const std::string& from,
+                const std::string& to) {
+  if (const auto value = p.time(from)) q.text += " AND " + column + " >= " + q.bind(*value);
+  if (const auto value = p.time(to)) q.text += " AND " + column + " < " + q.bind(*value);
+}
+
+void authors(Sql& q, const std::string& alias, const std::vector<std::vector<std::string>>& slots) {
+  for (const auto& patterns : slots) {
+    q.text += " AND EXISTS (SELECT 1 FROM unnest(" + alias +
+              ".author_persons) AS ap(v) WHERE ap.v LIKE ANY (" + q.array(patterns) + "))";
+  }
+}
+
+std::vector<std::string> availability(const Parameters& p) {
+  const auto types = p.list("$XDSDocumentEntryType", false);
+  if (types.empty()) return {"stable"};  // the default of ITI TF-2 §3.18.4.1.2.3.7
+  std::vector<std::string> out;
+  for (const auto& type : types) {
+    if (type == vocab::kStableDocumentEntry) out.push_back("stable");
+    if (type == vocab::kOnDemandDocumentEntry) out.push_back("on-demand");
+  }
+  return out;
+}
+
+// The DocumentEntry filters every query with them shares; `full` adds the
+// FindDocuments-only ones.
+void document_filters(Sql& q, const Parameters& p, bool full) {
+  q.text += " AND d.availability = ANY (" + q.array(availability(p)) + ")";
+  code_pair(q, "d.format_code", "d.format_code_scheme", p.codes("$XDSDocumentEntryFormatCode"));
+  object_codes(q, "d", "confidentialityCode",
+               p.and_or_codes("$XDSDocumentEntryConfidentialityCode"));
+  if (!full) return;
+  code_pair(q, "d.class_code", "d.class_code_scheme", p.codes("$XDSDocumentEntryClassCode"));
+  code_pair(q, "d.type_code", "d.type_code_scheme", p.codes("$XDSDocumentEntryTypeCode"));
+  code_pair(q, "d.practice_setting_code", "d.practice_setting_code_scheme",
+            p.codes("$XDSDocumentEntryPracticeSettingCode"));
+  code_pair(q, "d.healthcare_facility_type_code", "d.healthcare_facility_type_code_scheme",
+            p.codes("$XDSDocumentEntryHealthcareFacilityTypeCode"));
+  object_codes(q, "d", "eventCodeList", p.and_or_codes("$XDSDocumentEntryEventCodeList"));
+  time_range(q, p, "d.creation_time", "$XDSDocumentEntryCreationTimeFrom",
+             "$XDSDocumentEntryCreationTimeTo");
+  time_range(q, p, "d.service_start_time", "$XDSDocumentEntryServiceStartTimeFrom",
+             "$XDSDocumentEntryServiceStartTimeTo");
+  time_range(q, p, "d.service_stop_time", "$XDSDocumentEntryServiceStopTimeFrom",
+             "$XDSDocumentEntryServiceStopTimeTo");
+  authors(q, "d", p.and_or("$XDSDocumentEntryAuthorPerson"));
+}
+
+// ---- Find queries ----------------------------------------------------------
+
+void find_documents(Context& c, bool by_reference_id) {
+  Sql q;
+  const auto patient = *c.p.single("$XDSDocumentEntryPatientId", true);
+  const auto status = statuses(c.p, "$XDSDocumentEntryStatus");
+  std::vector<std::vector<std::string>> reference_ids;
+  if (by_reference_id) {
+    reference_ids = c.p.and_or("$XDSDocumentEntryReferenceIdList");
+    if (reference_ids.empty()) {
+      throw Failure(xds_codes::kStoredQueryParamNumber, "$XDSDocumentEntryReferenceIdList",
+                    "required parameter $XDSDocumentEntryReferenceIdList is missing");
+    }
+  }
+  q.text = "SELECT d.entry_uuid FROM document_entries d WHERE d.patient_id = " + q.bind(patient) +
+           " AND d.status = ANY (" + q.array(status) + ")";
+  document_filters(q, c.p, true);
+  for (const auto& ids : reference_ids) q.text += " AND d.reference_ids && " + q.array(ids);
+  q.text += c.found.limit(q);
+  c.found.add(column0(q.exec(c.tx)));
+}
+
+void find_submission_sets(Context& c) {
+  Sql q;
+  const auto patient = *c.p.single("$XDSSubmissionSetPatientId", true);
+  const auto status = statuses(c.p, "$XDSSubmissionSetStatus");
+  q.text =
+      "SELECT s.entry_uuid FROM submission_sets s JOIN registry_objects o ON o.entry_uuid = "
+      "s.entry_uuid WHERE s.patient_id = " +
+      q.bind(patient) + " AND o.status = ANY (" + q.array(status) + ")";
+  if (const auto sources = c.p.list("$XDSSubmissionSetSourceId", false); !sources.empty()) {
+    q.text += " AND s.source_id = ANY (" + q.array(sources) + ")";
+  }
+  time_range(q, c.p, "s.submission_time", "$XDSSubmissionSetSubmissionTimeFrom",
+             "$XDSSubmissionSetSubmissionTimeTo");
+  authors(q, "s", c.p.and_or("$XDSSubmissionSetAuthorPerson"));
+  code_pair(q, "s.content_type_code", "s.content_type_code_scheme",
+            c.p.codes("$XDSSubmissionSetContentType"));
+  q.text += c.found.limit(q);
+  c.found.add(column0(q.exec(c.tx)));
+}
+
+void find_folders(Context& c) {
+  Sql q;
+  const auto patient = *c.p.single("$XDSFolderPatientId", true);
+  const auto status = statuses(c.p, "$XDSFolderStatus");
+  q.text =
+      "SELECT f.entry_uuid FROM folders f JOIN registry_objects o ON o.entry_uuid = f.entry_uuid "
+      "WHERE f.patient_id = " +
+      q.bind(patient) + " AND o.status = ANY (" + q.array(status) + ")";
+  time_range(q, c.p, "f.last_update_time", "$XDSFolderLastUpdateTimeFrom",
+             "$XDSFolderLastUpdateTimeTo");
+  object_codes(q, "f", "codeList", c.p.and_or_codes("$XDSFolderCodeList"));
+  q.text += c.found.limit(q);
+  c.found.add(column0(q.exec(c.tx)));
+}
+
+// ---- Helpers of the Get queries --------------------------------------------
+
+struct Target {
+  const char* table;
+  const char* entry_uuid;
+  const char* unique_id;
+  const char* logical_id;
+};
+const Target kDocuments{"document_entries", "$XDSDocumentEntryEntryUUID",
+                        "$XDSDocumentEntryUniqueId", "$XDSDocumentEntryLogicalID"};
+const Target kFolders{"folders", "$XDSFolderEntryUUID", "$XDSFolderUniqueId",
+                      "$XDSFolderLogicalID"};
+const Target kSets{"submission_sets", "$XDSSubmissionSetEntryUUID", "$XDSSubmissionSetUniqueId",
+                   ""};
+
+// Objects of a table named by entryUUID, uniqueId or logicalID (exactly one
+// of them), Deleted and Archived left out.
+std::vector<std::string> named_objects(Context& c, const Target& target, bool multiple) {
+  std::vector<std::string> names{target.entry_uuid, target.unique_id};
+  if (*target.logical_id != '\0') names.push_back(target.logical_id);
+  const auto name = c.p.one_of(names);
+  const auto values =
+      multiple ? c.p.list(name, true) : std::vector<std::string>{*c.p.single(name, true)};
+  const std::string column = name == target.entry_uuid  ? "t.entry_uuid"
+                             : name == target.unique_id ? "t.unique_id"
+                                                        : "o.logical_id";
+  Sql q;
+  q.text = std::string("SELECT t.entry_uuid FROM ") + target.table +
+           " t JOIN registry_objects o ON o.entry_uuid = t.entry_uuid WHERE " + column +
+           " = ANY (" + q.array(values) + ") AND o.status <> ALL (" + q.array(kHidden) + ")";
+  return column0(q.exec(c.tx));
+}
+
+// Visible associations from any of `sources` to any of `targets`.
+std::vector<std::string> associations_between(Context& c, const std::vector<std::string>& sources,
+                                              const std::vector<std::string>& targets) {
+  if (sources.empty() || targets.empty()) return {};
+  Sql q;
+  q.text =
+      "SELECT a.entry_uuid FROM associations a JOIN registry_objects o ON o.entry_uuid = "
+      "a.entry_uuid WHERE a.source = ANY (" +
+      q.array(sources) + ") AND a.target = ANY (" + q.array(targets) + ") AND o.status <> ALL (" +
+      q.array(kHidden) + ")";
+  return column0(q.exec(c.tx));
+}
+
+struct Member {
+  std::string association;
+  std::string target;
+  std::string kind;
+};
+// Visible HasMember associations from `source` with their visible targets.
+std::vector<Member> members(Context& c, const std::string& source) {
+  Sql q;
+  const auto hidden = q.array(kHidden);
+  q.text =
+      "SELECT a.entry_uuid, a.target, t.kind FROM associations a JOIN registry_objects ao ON "
+      "ao.entry_uuid = a.entry_uuid JOIN registry_objects t ON t.entry_uuid = a.target WHERE "
+      "a.source = " +
+      q.bind(source) + " AND a.type = " + q.bind(vocab::kHasMember) + " AND ao.status <> ALL (" +
+      hidden + ") AND t.status <> ALL (" + hidden + ")";
+  std::vector<Member> out;
+  for (const auto& row : q.exec(c.tx)) {
+    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+  }
+  return out;
+}
+
+// Of `candidates`, the DocumentEntries passing the format, confidentiality
+// and type filters.
+std::vector<std::string> filter_documents(Context& c, const std::vector<std::string>& candidates) {
+  if (candidates.empty()) return {};
+  Sql q;
+  q.text = "SELECT d.entry_uuid FROM document_entries d WHERE d.entry_uuid = ANY (" +
+           q.array(candidates) + ")";
+  document_filters(q, c.p, false);
+  return column0(q.exec(c.tx));
+}
+
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// ---- Get queries -------------------------------------------------------------
+
+void get_all(Context& c) {
+  const auto patient = *c.p.single("$patientId", true);
+  const auto document_status = statuses(c.p, "$XDSDocumentEntryStatus");
+  const auto set_status = statuses(c.p, "$XDSSubmissionSetStatus");
+  const auto folder_status = statuses(c.p, "$XDSFolderStatus");
+
+  Sql documents;
+  documents.text = "SELECT d.entry_uuid FROM document_entries d WHERE d.patient_id = " +
+                   documents.bind(patient) + " AND d.status = ANY (" +
+                   documents.array(document_status) + ")";
+  document_filters(documents, c.p, false);
+  documents.text += c.found.limit(documents);
+  const auto document_ids = column0(documents.exec(c.tx));
+  c.found.add(document_ids);
+
+  std::vector<std::string> package_ids;
+  for (const auto& [table, status] :
+       {std::pair{"submission_sets", &set_status}, std::pair{"folders", &folder_status}}) {
+    Sql q;
+    q.text = std::string("SELECT t.entry_uuid FROM ") + table +
+             " t JOIN registry_objects o ON o.entry_uuid = t.entry_uuid WHERE t.patient_id = " +
+             q.bind(patient) + " AND o.status = ANY (" + q.array(*status) + ")";
+    q.text += c.found.limit(q);
+    const auto ids = column0(q.exec(c.tx));
+    c.found.add(ids);
+    package_ids.insert(package_ids.end(), ids.begin(), ids.end());
+  }
+  const auto objects = concat(document_ids, package_ids);
+  const auto first = associations_between(c, objects, objects);
+  c.found.add(first);
+  // SubmissionSet → (Folder → DocumentEntry) HasMember associations.
+  c.found.add(associations_between(c, package_ids, first));
+}
+
+void get_documents(Context& c) { c.found.add(named_objects(c, kDocuments, true)); }
+void get_folders(Context& c) { c.found.add(named_objects(c, kFolders, true)); }
+
+void get_associations(Context& c) {
+  const auto uuids = c.p.list("$uuid", true);
+  Sql q;
+  q.text =
+      "SELECT a.entry_uuid FROM associations a JOIN registry_objects o ON o.entry_uuid = "
+      "a.entry_uuid WHERE (a.source = ANY (" +
+      q.array(uuids) + ") OR a.target = ANY (" + q.array(uuids) + ")) AND o.status <> ALL (" +
+      q.array(kHidden) + ")";
+  c.found.add(column0(q.exec(c.tx)));
+}
+
+void get_documents_and_associations(Context& c) {
+  const auto documents = named_objects(c, kDocuments, true);
+  c.found.add(documents);
+  if (documents.empty()) return;
+  Sql q;
+  q.text =
+      "SELECT a.entry_uuid FROM associations a JOIN registry_objects o ON o.entry_uuid = "
+      "a.entry_uuid WHERE (a.source = ANY (" +
+      q.array(documents) + ") OR a.target = ANY (" + q.array(documents) +
+      ")) AND o.status <> ALL (" + q.array(kHidden) + ")";
+  c.found.add(column0(q.exec(c.tx)));
+}
+
+void get_submission_sets(Context& c) {
+  const auto uuids = c.p.list("$uuid", true);
+  Sql q;
+  const auto hidden = q.array(kHidden);
+  q.text =
+      "SELECT s.entry_uuid, a.entry_uuid FROM associations a JOIN registry_objects ao ON "
+      "ao.entry_uuid = a.entry_uuid JOIN submission_sets s ON s.entry_uuid = a.source JOIN "
+      "registry_objects so ON so.entry_uuid = s.entry_uuid WHERE a.type = " +
+      q.bind(vocab::kHasMember) + " AND a.target = ANY (" + q.array(uuids) +
+      ") AND ao.status <> ALL (" + hidden + ") AND so.status <> ALL (" + hidden + ")";
+  for (const auto& row : q.exec(c.tx)) {
+    c.found.add({row[0].as<std::string>(), row[1].as<std::string>()});
+  }
+}
+
+void get_submission_set_and_contents(Context& c) {
+  const auto sets = named_objects(c, kSets, false);
+  if (sets.empty()) return;
+  const auto& set = sets.front();
+  c.found.add({set});
+  const auto all = members(c, set);
+  std::vector<std::string> folders;
+  std::vector<std::string> candidates;
+  std::vector<std::string> member_associations;
+  for (const auto& member : all) {
+    if (member.kind == store::detail::kKindFolder) folders.push_back(member.target);
+    if (member.kind == store::detail::kKindDocument) candidates.push_back(member.target);
+    if (member.kind == store::detail::kKindAssociation) {
+      member_associations.push_back(member.target);
+    }
+  }
+  const auto documents = filter_documents(c, candidates);
+  c.found.add(documents);
+  c.found.add(folders);
+  // Folder → DocumentEntry associations the set carries, to returned documents.
+  std::vector<std::string> inner;
+  if (!member_associations.empty() && !documents.empty()) {
+    Sql q;
+    q.text = "SELECT a.entry_uuid FROM associations a WHERE a.entry_uuid = ANY (" +
+             q.array(member_associations) + ") AND a.target = ANY (" + q.array(documents) + ")";
+    inner = column0(q.exec(c.tx));
+  }
+  c.found.add(inner);
+  const std::set<std::string> returned = [&] {
+    std::set<std::string> out(documents.begin(), documents.end());
+    out.insert(folders.begin(), folders.end());
+    out.insert(inner.begin(), inner.end());
+    return out;
+  }();
+  for (const auto& member : all) {
+    if (returned.contains(member.target)) c.found.add({member.association});
+  }
+}
+
+void get_folder_and_contents(Context& c) {
+  const auto folders = named_objects(c, kFolders, false);
+  if (folders.empty()) return;
+  const auto& folder = folders.front();
+  c.found.add({folder});
+  const auto all = members(c, folder);
+  std::vector<std::string> candidates;
+  for (const auto& member : all) {
+    if (member.kind == store::detail::kKindDocument) candidates.push_back(member.target);
+  }
+  const auto documents = filter_documents(c, candidates);
+  c.found.add(documents);
+  const std::set<std::string> returned(documents.begin(), documents.end());
+  for (const auto& member : all) {
+    if (returned.contains(member.target)) c.found.add({member.association});
+  }
+}
+
+void get_folders_for_document(Context& c) {
+  const auto documents = named_objects(c, kDocuments, false);
+  if (documents.empty()) return;
+  Sql q;
+  const auto hidden = q.array(kHidden);
+  q.text =
+      "SELECT f.entry_uuid FROM associations a JOIN registry_objects ao ON ao.entry_uuid = "
+      "a.entry_uuid JOIN folders f ON f.entry_uuid = a.source JOIN registry_objects fo ON "
+      "fo.entry_uuid = f.entry_uuid WHERE a.target = " +
+      q.bind(documents.front()) + " AND a.type = " + q.bind(vocab::kHasMember) +
+      " AND ao.status <> ALL (" + hidden + ") AND fo.status <> ALL (" + hidden + ")";
+  c.found.add(column0(q.exec(c.tx)));
+}
+
+void get_related_documents(Context& c) {
+  const auto documents = named_objects(c, kDocuments, false);
+  const auto types = c.p.list("$AssociationTypes", true);
+  if (documents.empty()) return;
+  const auto& document = documents.front();
+  Sql q;
+  const auto hidden = q.array(kHidden);
+  const auto self = q.bind(document);
+  q.text =
+      "SELECT a.entry_uuid, d.entry_uuid FROM associations a JOIN registry_objects ao ON "
+      "ao.entry_uuid = a.entry_uuid JOIN document_entries d ON d.entry_uuid = CASE WHEN "
+      "a.source = " +
+      self +
+      " THEN a.target ELSE a.source END JOIN registry_objects do_ ON do_.entry_uuid = "
+      "d.entry_uuid WHERE (a.source = " +
+      self + " OR a.target = " + self + ") AND a.type = ANY (" + q.array(types) +
+      ") AND ao.status <> ALL (" + hidden + ") AND do_.status <> ALL (" + hidden + ")";
+  const auto rows = q.exec(c.tx);
+  if (rows.empty()) return;  // no related documents: nothing, not even the document
+  c.found.add({document});
+  for (const auto& row : rows) c.found.add({row[1].as<std::string>(), row[0].as<std::string>()});
+}
+
+using Handler = void (*)(Context&);
+const std::map<std::string, Handler>& handlers() {
+  static const std::map<std::string, Handler> table{
+      {sq::kFindDocuments, [](Context& c) { find_documents(c, false); }},
+      {sq::kFindDocumentsByReferenceId, [](Context& c) { find_documents(c, true); }},
+      {sq::kFindSubmissionSets, find_submission_sets},
+      {sq::kFindFolders, find_folders},
+      {sq::kGetAll, get_all},
+      {sq::kGetDocuments, get_documents},
+      {sq::kGetFolders, get_folders},
+      {sq::kGetAssociations, get_associations},
+      {sq::kGetDocumentsAndAssociations, get_documents_and_associations},
+      {sq::kGetSubmissionSets, get_submission_sets},
+      {sq::kGetSubmissionSetAndContents, get_submission_set_and_contents},
+      {sq::kGetFolderAndContents, get_folder_and_contents},
+      {sq::kGetFoldersForDocument, get_folders_for_document},
+      {sq::kGetRelatedDocuments, get_related_documents},
+  };
+  return table;
+}
+
+void prepare(pqxx::connection& connection) {
+  const std::string order =
+      " ORDER BY CASE o.kind WHEN 'DocumentEntry' THEN 0 WHEN 'SubmissionSet' THEN 1 "
+      "WHEN 'Folder' THEN 2 ELSE 3 END, o.lot_id, o.entry_uuid";
+  connection.prepare("sq_refs",
+                     "SELECT o.entry_uuid, o.kind, o.status, coalesce(o.patient_id, ''), "
+                     "o.lot_id, '' FROM registry_objects o WHERE o.entry_uuid = ANY ($1::text[]) "
+                     "AND o.status <> $2" +
+                         order);
+  connection.prepare("sq_objects",
+                     "SELECT o.entry_uuid, o.kind, o.status, coalesce(o.patient_id, ''), "
+                     "o.lot_id, o.object_xml FROM registry_objects o WHERE o.entry_uuid = ANY "
+                     "($1::text[]) AND o.status <> $2" +
+                         order);
+  connection.prepare("sq_lot_classifications",
+                     "SELECT object_xml FROM registry_objects WHERE lot_id = ANY "
+                     "($1::bigint[]) AND kind = 'Classification'");
+}
+
+}  // namespace
+
+StoredQueries::StoredQueries(store::ConnectionPool& pool, QueryOptions options)
+    : pool_(pool), options_(options) {}
+
+AdhocQueryResponse StoredQueries::run(const StoredQueryRequest& request) {
+  AdhocQueryResponse response;
+  response.return_type = request.return_type;
+  const auto handler = handlers().find(request.query_id);
+  if (handler == handlers().end()) {
+    response.success = false;
+    response.errors.push_back({xds_codes::kUnknownStoredQuery, Severity::Error, request.query_id,
+                               "unknown stored query " + request.query_id});
+    return response;
+  }
+  const bool leaf = request.return_type == ReturnType::LeafClass;
+  try {
+    auto lease = pool_.acquire();
+    prepare(*lease);
+    Tx tx(*lease);
+    const Parameters parameters(request);
+    Found found(leaf ? options_.max_results : 0);
+    Context context{tx, parameters, found};
+    handler->second(context);
+
+    std::vector<query::StoredRow> rows;
+    if (!found.ids().empty()) {
+      for (const auto& row :
+           tx.exec_prepared(leaf ? "sq_objects" : "sq_refs", store::detail::text_array(found.ids()),
+                            vocab::kDeleted)) {
+        rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
+                        row[2].as<std::string>(), row[3].as<std::string>(),
+                        row[4].as<std::int64_t>(), row[5].as<std::string>()});
+      }
+    }
+    if (leaf) {
+      std::set<std::string> patients;
+      for (const auto& row : rows) {
+        if (!row.patient_id.empty()) patients.insert(row.patient_id);
+      }
+      if (patients.size() > 1) {
+        throw Failure(xds_codes::kResultNotSinglePatient, "AdhocQuery",
+                      "the objects found belong to " + std::to_string(patients.size()) +
+                          " patients; ask for ObjectRef or query one patient");
+      }
+      std::vector<std::int64_t> lots;
+      for (const auto& row : rows) {
+        if (row.kind == store::detail::kKindSubmissionSet ||
+            row.kind == store::detail::kKindFolder) {
+          lots.push_back(row.lot_id);
+        }
+      }
+      std::vector<std::string> classifications;
+      if (!lots.empty()) {
+        std::string lot_array = "{";
+        for (std::size_t i = 0; i < lots.size(); ++i) {
+          lot_array += (i ? "," : "") + std::to_string(lots[i]);
+        }
+        lot_array += "}";
+        classifications = column0(tx.exec_prepared("sq_lot_classifications", lot_array));
+      }
+      tx.commit();
+      response.objects_xml =
+          query::result_objects_xml(rows, classifications, request.return_composed_objects);
+    } else {
+      tx.commit();
+      for (const auto& row : rows) response.object_refs.push_back(row.entry_uuid);
+    }
+  } catch (const Failure& failure) {
+    response = AdhocQueryResponse{};
+    response.return_type = request.return_type;
+    response.success = false;
+    response.errors.push_back(failure.error());
+    if (failure.error().code == xds_codes::kRegistryError) {
+      response.internal_detail = failure.error().message;
+    }
+  } catch (const std::exception& e) {
+    response = AdhocQueryResponse{};
+    response.return_type = request.return_type;
+    response.success = false;
+    response.errors.push_back(
+        {xds_codes::kRegistryError, Severity::Error, "AdhocQuery", "registry error"});
+    response.internal_detail = std::string("stored query: ") + e.what();
+  }
+  return response;
+}
+
+}  // namespace passerelle::registry
