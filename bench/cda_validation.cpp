@@ -1,0 +1,298 @@
+// CDA validation throughput on the ANS example corpus, next to
+// `xmllint --noout --schema CDA_passerelle.xsd FILE…` on the same files in the
+// same run (one xmllint process for all files, timed as a whole command).
+//
+// Three passes of ours, single-threaded as xmllint is:
+//  * XSD only: detail::SchemaValidator (cda/src/schema.hpp; the public
+//    Validator has no XSD-only mode), the grammar the Validator uses;
+//  * DOM parse only: xml::parse, the first step of Validator::validate;
+//  * rules only: Validator with check_schema = false (DOM parse + rules);
+//  * full: Validator (DOM parse, XSD, header rules), what the gateway runs.
+// Self-presenting examples (root xsl:stylesheet) cannot be given to xmllint
+// with this schema, so they are left out of every figure compared; the full
+// pass is also reported on the whole corpus, for information.
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "passerelle/cda/finding.hpp"
+#include "passerelle/cda/validator.hpp"
+#include "passerelle/core/xml.hpp"
+#include "schema.hpp"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace cda = passerelle::cda;
+using Clock = std::chrono::steady_clock;
+
+struct Doc {
+  fs::path path;
+  std::string bytes;
+  bool self_presenting = false;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Name of the first element (skips the XML declaration, comments, PIs).
+std::string root_name(std::string_view text) {
+  std::size_t at = 0;
+  while ((at = text.find('<', at)) != std::string_view::npos) {
+    if (at + 1 < text.size() && (text[at + 1] == '?' || text[at + 1] == '!')) {
+      ++at;
+      continue;
+    }
+    const std::size_t end = text.find_first_of(" \t\r\n/>", at + 1);
+    return std::string(text.substr(at + 1, end - at - 1));
+  }
+  return {};
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Runs argv with stdout+stderr into `output`; returns the wall time in seconds.
+double run_command(const std::vector<std::string>& args, const fs::path& output, int& status) {
+  std::vector<char*> argv;
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  const auto start = Clock::now();
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+    posix_spawn_file_actions_destroy(&actions);
+    throw std::runtime_error("cannot start " + args[0]);
+  }
+  waitpid(pid, &status, 0);
+  const double elapsed = seconds_since(start);
+  posix_spawn_file_actions_destroy(&actions);
+  return elapsed;
+}
+
+struct Stats {
+  std::vector<double> seconds;
+  double median() const {
+    auto sorted = seconds;
+    std::sort(sorted.begin(), sorted.end());
+    const std::size_t n = sorted.size();
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+  double best() const { return *std::min_element(seconds.begin(), seconds.end()); }
+};
+
+void print_row(const char* name, const Stats& stats, double megabytes, std::size_t docs) {
+  const double median = stats.median();
+  const double best = stats.best();
+  std::printf("%-34s %9.1f %9.1f %9.2f %9.1f %9.1f\n", name, median * 1e3, best * 1e3,
+              megabytes / median, static_cast<double>(docs) / median, megabytes / best);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string corpus = "/work/shared/corpus/ans-cda/examples";
+  std::string schema_dir = PASSERELLE_SOURCE_DIR "/cda/schemas";
+  std::string xmllint = "/usr/bin/xmllint";
+  int repetitions = 5;
+  CLI::App app{"CDA validation throughput against xmllint --schema on the ANS examples"};
+  app.add_option("--corpus", corpus, "directory of CDA examples (*.xml)");
+  app.add_option("--schema-dir", schema_dir, "shipped schemas (CDA_passerelle.xsd)");
+  app.add_option("--xmllint", xmllint, "xmllint executable");
+  app.add_option("--repetitions", repetitions, "timed repetitions of each pass")
+      ->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+
+  if (!fs::is_directory(corpus)) {
+    std::printf("skipped: corpus %s not found\n", corpus.c_str());
+    return 0;
+  }
+  if (!fs::exists(xmllint)) {
+    std::fprintf(stderr, "%s not found (apt-get install -y libxml2-utils)\n", xmllint.c_str());
+    return 1;
+  }
+  const fs::path schema = fs::canonical(fs::path(schema_dir) / cda::detail::kEntrySchema);
+
+  std::vector<Doc> all;
+  for (const auto& entry : fs::directory_iterator(corpus)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".xml") {
+      all.push_back({fs::canonical(entry.path()), read_file(entry.path()), false});
+    }
+  }
+  std::sort(all.begin(), all.end(), [](const Doc& a, const Doc& b) { return a.path < b.path; });
+  if (all.empty()) {
+    std::printf("skipped: no *.xml in %s\n", corpus.c_str());
+    return 0;
+  }
+  std::vector<const Doc*> plain;
+  std::size_t plain_bytes = 0, all_bytes = 0;
+  for (auto& doc : all) {
+    doc.self_presenting = root_name(doc.bytes) == "xsl:stylesheet";
+    all_bytes += doc.bytes.size();
+    if (!doc.self_presenting) {
+      plain.push_back(&doc);
+      plain_bytes += doc.bytes.size();
+    }
+  }
+  const double plain_mb = static_cast<double>(plain_bytes) / 1e6;
+  const double all_mb = static_cast<double>(all_bytes) / 1e6;
+
+  std::printf(
+      "corpus: %zu files, %.2f MB; compared: %zu files, %.2f MB (left out, root "
+      "xsl:stylesheet:",
+      all.size(), all_mb, plain.size(), plain_mb);
+  for (const auto& doc : all) {
+    if (doc.self_presenting) std::printf(" %s", doc.path.filename().c_str());
+  }
+  std::printf(")\nschema: %s; %d repetitions, single thread\n\n", schema.c_str(), repetitions);
+
+  passerelle::xml::Runtime runtime;
+
+  // xmllint: one process for every compared file.
+  std::vector<std::string> xmllint_args{xmllint, "--noout", "--schema", schema.string()};
+  for (const Doc* doc : plain) xmllint_args.push_back(doc->path.string());
+  const fs::path output =
+      fs::temp_directory_path() / ("cda_validation_xmllint." + std::to_string(getpid()));
+  // Schema compilation alone: the same command on one tiny document.
+  const fs::path tiny =
+      fs::temp_directory_path() / ("cda_validation_tiny." + std::to_string(getpid()) + ".xml");
+  { std::ofstream(tiny) << "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>\n"; }
+  const std::vector<std::string> compile_args{xmllint, "--noout", "--schema", schema.string(),
+                                              tiny.string()};
+
+  // Ours, built once per process as the gateway does (construction reported).
+  auto start = Clock::now();
+  const cda::detail::SchemaValidator schema_validator(schema_dir);
+  const double schema_load = seconds_since(start);
+  start = Clock::now();
+  const cda::Validator full_validator(cda::ValidatorOptions{schema_dir, {}, true});
+  const double full_load = seconds_since(start);
+  const cda::Validator rules_validator(cda::ValidatorOptions{schema_dir, {}, false});
+
+  // Warm-up (page cache, allocators) and agreement check.
+  int status = 0;
+  run_command(xmllint_args, output, status);
+  std::set<std::string> xmllint_failed;
+  std::size_t xmllint_valid = 0;
+  {
+    std::ifstream in(output);
+    std::string line;
+    while (std::getline(in, line)) {
+      constexpr std::string_view kFails = " fails to validate";
+      if (line.ends_with(kFails))
+        xmllint_failed.insert(line.substr(0, line.size() - kFails.size()));
+      if (line.ends_with(" validates")) ++xmllint_valid;
+    }
+  }
+  std::size_t ours_failed = 0, agree = 0, full_with_errors = 0;
+  std::map<std::string, std::size_t> full_rules;
+  for (const Doc* doc : plain) {
+    const bool failed = !schema_validator.validate(doc->bytes, "").empty();
+    ours_failed += failed ? 1 : 0;
+    agree += failed == xmllint_failed.contains(doc->path.string()) ? 1 : 0;
+    const auto findings = full_validator.validate(doc->bytes);
+    full_with_errors += cda::has_error(findings) ? 1 : 0;
+    for (const auto& finding : findings) ++full_rules[finding.rule_id];
+    (void)rules_validator.validate(doc->bytes);
+  }
+  std::printf(
+      "results: xmllint %zu valid, %zu fail (exit status %d); our XSD %zu valid, %zu "
+      "fail; XSD verdicts agree on %zu/%zu; full validation: %zu with errors, findings",
+      xmllint_valid, xmllint_failed.size(), WEXITSTATUS(status), plain.size() - ours_failed,
+      ours_failed, agree, plain.size(), full_with_errors);
+  for (const auto& [rule, count] : full_rules) std::printf(" %s×%zu", rule.c_str(), count);
+  std::printf("\n\n");
+
+  Stats lint, lint_compile, xsd, dom, rules, full, full_all;
+  std::size_t sink = 0;
+  auto time_ours = [&](const std::function<std::size_t(const Doc&)>& pass,
+                       const std::vector<const Doc*>& docs) {
+    const auto begin = Clock::now();
+    for (const Doc* doc : docs) sink += pass(*doc);
+    return seconds_since(begin);
+  };
+  std::vector<const Doc*> every;
+  for (const auto& doc : all) every.push_back(&doc);
+  for (int rep = 0; rep < repetitions; ++rep) {
+    lint.seconds.push_back(run_command(xmllint_args, output, status));
+    lint_compile.seconds.push_back(run_command(compile_args, output, status));
+    xsd.seconds.push_back(time_ours(
+        [&](const Doc& doc) { return schema_validator.validate(doc.bytes, "").size(); }, plain));
+    dom.seconds.push_back(time_ours(
+        [&](const Doc& doc) {
+          return std::size_t{
+              passerelle::xml::parse(doc.bytes, {}, "").root().getChildElementCount()};
+        },
+        plain));
+    rules.seconds.push_back(time_ours(
+        [&](const Doc& doc) { return rules_validator.validate(doc.bytes).size(); }, plain));
+    full.seconds.push_back(time_ours(
+        [&](const Doc& doc) { return full_validator.validate(doc.bytes).size(); }, plain));
+    full_all.seconds.push_back(time_ours(
+        [&](const Doc& doc) { return full_validator.validate(doc.bytes).size(); }, every));
+  }
+  fs::remove(output);
+  fs::remove(tiny);
+
+  // xmllint without its schema compilation (same-run estimate).
+  Stats lint_docs;
+  for (std::size_t i = 0; i < lint.seconds.size(); ++i) {
+    lint_docs.seconds.push_back(std::max(lint.seconds[i] - lint_compile.median(), 1e-9));
+  }
+
+  std::printf("%-34s %9s %9s %9s %9s %9s\n", "pass", "med ms", "best ms", "MB/s", "docs/s",
+              "best MB/s");
+  print_row("xmllint --schema (whole command)", lint, plain_mb, plain.size());
+  print_row("xmllint, schema compile only", lint_compile, 0, 0);
+  print_row("xmllint minus schema compile", lint_docs, plain_mb, plain.size());
+  print_row("ours XSD only (SchemaValidator)", xsd, plain_mb, plain.size());
+  print_row("ours DOM parse only (xml::parse)", dom, plain_mb, plain.size());
+  print_row("ours rules only (check_schema=0)", rules, plain_mb, plain.size());
+  print_row("ours full (Validator)", full, plain_mb, plain.size());
+  std::printf("%-34s %9.1f %9.1f %9.2f %9.1f %9.1f   (all %zu files, incl. self-presenting)\n",
+              "ours full, whole corpus", full_all.median() * 1e3, full_all.best() * 1e3,
+              all_mb / full_all.median(), static_cast<double>(all.size()) / full_all.median(),
+              all_mb / full_all.best(), all.size());
+  std::printf(
+      "\none-off grammar load (not in the figures above): SchemaValidator %.1f ms, "
+      "Validator %.1f ms\n",
+      schema_load * 1e3, full_load * 1e3);
+
+  std::printf("\nratios (medians; > 1 means ours is faster):\n");
+  std::printf("  ours XSD / xmllint whole command   %.2f  (target >= 1)\n",
+              lint.median() / xsd.median());
+  std::printf("  ours XSD / xmllint minus compile   %.2f\n", lint_docs.median() / xsd.median());
+  std::printf("  ours full / xmllint whole command  %.2f\n", lint.median() / full.median());
+  std::printf("overhead full / XSD only: %+.1f%% (target < +30%%)\n",
+              (full.median() / xsd.median() - 1) * 100);
+  std::printf("(checksum %zu)\n", sink);
+  return 0;
+}
