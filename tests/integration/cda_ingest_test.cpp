@@ -26,6 +26,7 @@
 #include "pg_cluster.hpp"
 #include "test_server.hpp"
 #include "xds_client.hpp"
+#include "xds_gateway.hpp"
 
 namespace {
 
@@ -37,79 +38,16 @@ struct XmlRuntimeFixture {
 };
 BOOST_TEST_GLOBAL_FIXTURE(XmlRuntimeFixture);
 
-std::string read_fixture(const std::string& path) {
-  std::ifstream in(std::string(PASSERELLE_SOURCE_DIR) + "/tests/fixtures/" + path,
-                   std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  BOOST_TEST_REQUIRE(!bytes.str().empty());
-  return bytes.str();
-}
-
 const std::string kCda1 = read_fixture("cda/agreement/document01.xml");
 const std::string kCda2 = read_fixture("cda/agreement/document02.xml");
 const std::string kFixtureId1 = "1.2.250.1.999.1.1.20240502.1";
 const std::string kFixtureId2 = "1.2.250.1.999.1.1.20240503.1";
 
-std::string without_slot(const std::string& metadata, const std::string& name) {
-  const std::regex slot("<rim:Slot name=\"" + name + "\">[\\s\\S]*?</rim:Slot>");
-  const std::string out = std::regex_replace(metadata, slot, "");
-  BOOST_TEST_REQUIRE(out != metadata);
-  return out;
-}
-
-// The fixture lot as two CDA documents: text/xml, hash and size left for the
-// repository to compute.
-std::string cda_metadata(const std::string& metadata) {
-  return without_slot(
-      without_slot(replace_all(metadata, "mimeType=\"application/pdf\"", "mimeType=\"text/xml\""),
-                   "hash"),
-      "size");
-}
-
-// The uniqueId the fixture gives DocumentNN after with_fresh_unique_ids.
-std::string document_unique_id(const std::string& metadata, const std::string& symbolic_id) {
-  const auto object = metadata.find("id=\"" + symbolic_id + "\"");
-  BOOST_TEST_REQUIRE(object != std::string::npos);
-  const auto scheme = metadata.find("urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab", object);
-  BOOST_TEST_REQUIRE(scheme != std::string::npos);
-  const auto tag_start = metadata.rfind('<', scheme);
-  const auto tag_end = metadata.find('>', scheme);
-  const std::string tag = metadata.substr(tag_start, tag_end - tag_start);
-  const auto value = tag.find("value=\"");
-  BOOST_TEST_REQUIRE(value != std::string::npos);
-  return tag.substr(value + 7, tag.find('"', value + 7) - value - 7);
-}
-
-int next_database() {
-  static std::atomic<int> counter{0};
-  return ++counter;
-}
-
-struct CdaGateway {
-  std::string uri;
-  std::shared_ptr<store::ConnectionPool> pool;
-  std::unique_ptr<TestServer> server;
+// The shared test gateway on the dmp profile, which validates CDA documents.
+struct CdaGateway : XdsTestGateway {
   std::atomic<int> salt{0};
 
-  CdaGateway() {
-    uri = ThrowawayDatabase::shared().create_database("cda_ingest_" +
-                                                      std::to_string(next_database()));
-    pool = std::make_shared<store::ConnectionPool>(uri, 4);
-    {
-      auto connection = pool->acquire();
-      store::migrate(*connection);
-    }
-    auto profile = std::make_shared<const registry::Profile>(registry::load_named_profile("dmp"));
-    BOOST_TEST_REQUIRE(profile->validate_cda);
-    store::RecordStore(*pool).create(
-        {kTestPatient, "DUPONT", "Marie", "1970-01-01", "F", "", "", "", ""});
-    TestServerOptions options;
-    options.db_uri = uri;
-    options.router =
-        gateway::make_xds_router(gateway::XdsDependencies{pool, profile, kTestRepository, {}});
-    server = std::make_unique<TestServer>(std::move(options));
-  }
+  CdaGateway() { BOOST_TEST_REQUIRE(profile->validate_cda); }
 
   // A fresh lot: metadata and the two CDA documents with the lot's uniqueIds.
   struct Lot {
@@ -132,14 +70,10 @@ struct CdaGateway {
   }
 
   RegistryAnswer provide(const Lot& lot) {
-    auto connection = server->connect();
-    const auto request = provide_and_register_mtom(lot.metadata, lot.parts());
-    auto reply = connection.request("POST", "/xds/repository", request.content_type, request.body);
+    auto reply = post("/xds/repository", provide_and_register_mtom(lot.metadata, lot.parts()));
     BOOST_TEST(reply.status == 200u);
     return read_registry_answer(reply);
   }
-
-  store::XdsStore::Counts counts() { return store::XdsStore(*pool).counts(); }
 };
 
 std::string describe(const RegistryAnswer& answer) {

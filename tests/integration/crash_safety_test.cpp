@@ -87,18 +87,9 @@ Lot make_lot(int number) {
   std::string metadata =
       with_fresh_unique_ids(two_document_metadata(), std::to_string(100000 + number));
   // Let the repository compute hash and size.
-  for (const char* slot : {"hash", "size"}) {
-    metadata = std::regex_replace(
-        metadata, std::regex(std::string("<rim:Slot name=\"") + slot + "\">[\\s\\S]*?</rim:Slot>"),
-        "");
-  }
-  lot.metadata = metadata;
+  lot.metadata = without_slot(without_slot(metadata, "hash"), "size");
   for (const char* id : {"Document01", "Document02"}) {
-    const auto object = metadata.find(std::string("id=\"") + id + "\"");
-    const auto scheme = metadata.find("urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab", object);
-    const auto tag_end = metadata.find('>', scheme);
-    const auto value = metadata.rfind("value=\"", tag_end);
-    lot.unique_ids.push_back(metadata.substr(value + 7, metadata.find('"', value + 7) - value - 7));
+    lot.unique_ids.push_back(document_unique_id(lot.metadata, id));
   }
   lot.documents = {{"Document01", "application/pdf", document_bytes(number, 1)},
                    {"Document02", "application/pdf", document_bytes(number, 2)}};

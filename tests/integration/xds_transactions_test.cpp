@@ -6,21 +6,17 @@
 // registry and repository return, each with a check that nothing was stored.
 
 #include <atomic>
-#include <fstream>
 #include <memory>
 #include <regex>
-#include <sstream>
 #include <string>
 
 #include "passerelle/core/xml.hpp"
-#include "passerelle/gateway/xds_service.hpp"
 #include "passerelle/registry/document_store.hpp"
-#include "passerelle/registry/profile.hpp"
 #include "passerelle/registry/records.hpp"
 #include "passerelle/registry/store.hpp"
-#include "pg_cluster.hpp"
 #include "test_server.hpp"
 #include "xds_client.hpp"
+#include "xds_gateway.hpp"
 
 namespace {
 
@@ -32,111 +28,32 @@ struct XmlRuntimeFixture {
 };
 BOOST_TEST_GLOBAL_FIXTURE(XmlRuntimeFixture);
 
-std::string fixture_file(const std::string& name) {
-  std::ifstream in(std::string(PASSERELLE_SOURCE_DIR) + "/tests/fixtures/xds/" + name,
-                   std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  BOOST_TEST_REQUIRE(!bytes.str().empty());
-  return bytes.str();
-}
+const std::string kPdf1 = read_fixture("xds/document01.pdf");
+const std::string kPdf2 = read_fixture("xds/document02.pdf");
 
-const std::string kPdf1 = fixture_file("document01.pdf");
-const std::string kPdf2 = fixture_file("document02.pdf");
-
-// Removes every <rim:Slot name="NAME">…</rim:Slot> of the metadata.
-std::string without_slot(const std::string& metadata, const std::string& name) {
-  const std::regex slot("<rim:Slot name=\"" + name + "\">[\\s\\S]*?</rim:Slot>");
-  const std::string out = std::regex_replace(metadata, slot, "");
-  BOOST_TEST_REQUIRE(out != metadata);
-  return out;
-}
-
-// The fixture as two CDA documents: text/xml, hash and size left for the
-// repository to compute.
-std::string cda_metadata(const std::string& metadata) {
-  return without_slot(
-      without_slot(replace_all(metadata, "mimeType=\"application/pdf\"", "mimeType=\"text/xml\""),
-                   "hash"),
-      "size");
-}
-
-int next_database() {
-  static std::atomic<int> counter{0};
-  return ++counter;
-}
-
-// A fresh database, the shipped dmp profile, a record for the test patient
-// and a gateway serving the XDS endpoints over TLS.
-struct XdsGateway {
-  std::string uri;
-  std::shared_ptr<store::ConnectionPool> pool;
-  std::unique_ptr<TestServer> server;
+// The shared test gateway, with fresh uniqueIds for every lot a test sends.
+struct XdsGateway : XdsTestGateway {
+  using XdsTestGateway::XdsTestGateway;
   std::atomic<int> salt{0};
-
-  explicit XdsGateway(std::shared_ptr<const registry::Profile> profile = nullptr) {
-    uri = ThrowawayDatabase::shared().create_database("xds_" + std::to_string(next_database()));
-    pool = std::make_shared<store::ConnectionPool>(uri, 4);
-    {
-      auto connection = pool->acquire();
-      store::migrate(*connection);
-    }
-    if (!profile) {
-      profile = std::make_shared<const registry::Profile>(registry::load_named_profile("dmp"));
-    }
-    store::RecordStore(*pool).create(
-        {kTestPatient, "DUPONT", "Marie", "1970-01-01", "F", "", "", "", ""});
-    TestServerOptions options;
-    options.db_uri = uri;
-    options.router =
-        gateway::make_xds_router(gateway::XdsDependencies{pool, profile, kTestRepository, {}});
-    server = std::make_unique<TestServer>(std::move(options));
-  }
 
   std::string fresh_metadata() {
     return with_fresh_unique_ids(two_document_metadata(), std::to_string(1000 + ++salt));
   }
-
-  HttpReply post(const std::string& path, const HttpRequestBody& request) {
-    auto connection = server->connect();
-    return connection.request("POST", path, request.content_type, request.body);
-  }
-
-  store::XdsStore::Counts counts() { return store::XdsStore(*pool).counts(); }
 };
 
 std::vector<Part> two_pdfs() {
   return {{"Document01", "application/pdf", kPdf1}, {"Document02", "application/pdf", kPdf2}};
 }
 
-// The uniqueId the fixture gives DocumentNN after with_fresh_unique_ids.
-std::string document_unique_id(const std::string& metadata, const std::string& symbolic_id) {
-  const auto object = metadata.find("id=\"" + symbolic_id + "\"");
-  BOOST_TEST_REQUIRE(object != std::string::npos);
-  const auto scheme = metadata.find("urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab", object);
-  BOOST_TEST_REQUIRE(scheme != std::string::npos);
-  const auto tag_start = metadata.rfind('<', scheme);
-  const auto tag_end = metadata.find('>', scheme);
-  const std::string tag = metadata.substr(tag_start, tag_end - tag_start);
-  const auto value = tag.find("value=\"");
-  BOOST_TEST_REQUIRE(value != std::string::npos);
-  return tag.substr(value + 7, tag.find('"', value + 7) - value - 7);
-}
-
 // The agreeing CDA N1 fixtures (tests/fixtures/cda/agreement/) with the
 // lot's uniqueIds in their header, as the dmp profile checks them.
 std::vector<Part> two_cdas(const std::string& metadata, std::string& first, std::string& second) {
-  const auto agreement = [](const std::string& name) {
-    std::ifstream in(std::string(PASSERELLE_SOURCE_DIR) + "/tests/fixtures/cda/agreement/" + name,
-                     std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    return bytes.str();
-  };
-  first = replace_all(agreement("document01.xml"), "\"1.2.250.1.999.1.1.20240502.1\"",
-                      "\"" + document_unique_id(metadata, "Document01") + "\"");
-  second = replace_all(agreement("document02.xml"), "\"1.2.250.1.999.1.1.20240503.1\"",
-                       "\"" + document_unique_id(metadata, "Document02") + "\"");
+  first =
+      replace_all(read_fixture("cda/agreement/document01.xml"), "\"1.2.250.1.999.1.1.20240502.1\"",
+                  "\"" + document_unique_id(metadata, "Document01") + "\"");
+  second =
+      replace_all(read_fixture("cda/agreement/document02.xml"), "\"1.2.250.1.999.1.1.20240503.1\"",
+                  "\"" + document_unique_id(metadata, "Document02") + "\"");
   return {{"Document01", "text/xml", first}, {"Document02", "text/xml", second}};
 }
 

@@ -102,12 +102,7 @@ std::string child_text(const xercesc::DOMElement& parent, const char* local) {
 }  // namespace
 
 std::string two_document_metadata() {
-  std::ifstream in(std::string(PASSERELLE_SOURCE_DIR) +
-                   "/tests/fixtures/xds/provide_and_register_two_docs.xml");
-  if (!in) throw std::runtime_error("cannot read the two-document fixture");
-  std::stringstream text;
-  text << in.rdbuf();
-  return without_xml_declaration(text.str());
+  return without_xml_declaration(read_fixture("xds/provide_and_register_two_docs.xml"));
 }
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
@@ -140,6 +135,47 @@ std::string with_fresh_unique_ids(std::string metadata, const std::string& salt)
   if (copied == 0) throw std::runtime_error("with_fresh_unique_ids: no uniqueId found");
   out.append(metadata, copied, std::string::npos);
   return out;
+}
+
+std::string read_fixture(const std::string& relative) {
+  std::ifstream in(std::string(PASSERELLE_SOURCE_DIR) + "/tests/fixtures/" + relative,
+                   std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  if (bytes.str().empty()) throw std::runtime_error("missing or empty fixture " + relative);
+  return bytes.str();
+}
+
+std::string without_slot(const std::string& metadata, const std::string& name) {
+  const std::regex slot("<rim:Slot name=\"" + name + "\">[\\s\\S]*?</rim:Slot>");
+  std::string out = std::regex_replace(metadata, slot, "");
+  if (out == metadata) throw std::runtime_error("without_slot: no slot '" + name + "'");
+  return out;
+}
+
+std::string cda_metadata(const std::string& metadata) {
+  return without_slot(
+      without_slot(replace_all(metadata, "mimeType=\"application/pdf\"", "mimeType=\"text/xml\""),
+                   "hash"),
+      "size");
+}
+
+std::string document_unique_id(const std::string& metadata, const std::string& symbolic_id) {
+  const auto object = metadata.find("id=\"" + symbolic_id + "\"");
+  const auto scheme = object == std::string::npos
+                          ? std::string::npos
+                          : metadata.find("urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab", object);
+  if (scheme == std::string::npos) {
+    throw std::runtime_error("document_unique_id: no uniqueId for " + symbolic_id);
+  }
+  const auto tag_start = metadata.rfind('<', scheme);
+  const auto tag_end = metadata.find('>', scheme);
+  const std::string tag = metadata.substr(tag_start, tag_end - tag_start);
+  const auto value = tag.find("value=\"");
+  if (value == std::string::npos) {
+    throw std::runtime_error("document_unique_id: no value for " + symbolic_id);
+  }
+  return tag.substr(value + 7, tag.find('"', value + 7) - value - 7);
 }
 
 bool RegistryAnswer::success() const {

@@ -24,6 +24,17 @@ std::string replace_all(std::string text, const std::string& from, const std::st
 // Gives the lot fresh unique ids (set, documents) so tests do not collide.
 std::string with_fresh_unique_ids(std::string metadata, const std::string& salt);
 
+// Bytes of tests/fixtures/<relative>; throws when missing or empty.
+std::string read_fixture(const std::string& relative);
+// Removes every <rim:Slot name="NAME">…</rim:Slot>; throws when there is none.
+std::string without_slot(const std::string& metadata, const std::string& name);
+// The fixture lot as two CDA documents: text/xml, hash and size left for the
+// repository to compute.
+std::string cda_metadata(const std::string& metadata);
+// The uniqueId the metadata gives DocumentEntry `symbolic_id` (e.g. after
+// with_fresh_unique_ids); throws when absent.
+std::string document_unique_id(const std::string& metadata, const std::string& symbolic_id);
+
 struct Part {
   std::string id;  // xdsb:Document/@id, e.g. Document01
   std::string mime_type;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ebrim_fixtures.hpp"
 #include "passerelle/core/xml.hpp"
 #include "passerelle/registry/ebrim.hpp"
 #include "passerelle/registry/vocabulary.hpp"
@@ -26,25 +27,9 @@ struct XercesFixture {
 };
 BOOST_TEST_GLOBAL_FIXTURE(XercesFixture);
 
-SubmitObjectsRequest parse_text(const std::string& text) {
-  const xml::Document doc = xml::parse(text);
-  return registry::parse_submit_objects(doc.root());
-}
-
-SubmitObjectsRequest fixture() {
-  std::ifstream in(std::filesystem::path(PASSERELLE_SOURCE_DIR) /
-                       "tests/fixtures/xds/provide_and_register_two_docs.xml",
-                   std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_text(text.str());
-}
-
+SubmitObjectsRequest fixture() { return passerelle::testing::two_document_request(); }
 SubmitObjectsRequest wrap(const std::string& objects) {
-  return parse_text(
-      "<lcm:SubmitObjectsRequest xmlns:lcm='urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0'"
-      " xmlns:rim='urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0'><rim:RegistryObjectList>" +
-      objects + "</rim:RegistryObjectList></lcm:SubmitObjectsRequest>");
+  return passerelle::testing::wrap_objects(objects);
 }
 
 std::string slot(const std::string& name, const Strings& values) {
