@@ -18,6 +18,9 @@ pki_is_complete() {
     [[ -s "$dir/$name.pem" && -s "$dir/$name.key" ]] || return 1
   done
   [[ -s "$dir/structure-chain.pem" ]] || return 1
+  # issue 6: the VIHF signer (block at the end)
+  [[ -s "$dir/vihf-signer.pem" && -s "$dir/vihf-signer.key" ]] || return 1
+  openssl x509 -in "$dir/vihf-signer.pem" -noout -checkend 86400 >/dev/null 2>&1 || return 1
   # A day of margin so a test run never straddles an expiry.
   for name in ca foreign-ca server structure professional foreign-client; do
     openssl x509 -in "$dir/$name.pem" -noout -checkend 86400 >/dev/null 2>&1 || return 1
@@ -145,3 +148,19 @@ mv -f "$work/structure-chain.pem" "$dir/"
 mv -f "$work/ca.key" "$work/ca.pem" "$dir/"
 
 echo "make-test-pki: test PKI in $dir (ca, server, structure, professional, expired, foreign-ca, foreign-client)"
+
+# ---- issue 6: VIHF signer ------------------------------------------------
+# The organisation ("personne morale") certificate that signs VIHF assertions
+# (dmp-xds-mapping.md §7): the assertion's Issuer is this subject DN. Also a
+# TLS client certificate, so one test can use it for both, as an indirect-
+# authentication LPS does. Issued by the test CA, made after the rest.
+cp "$dir/ca.pem" "$dir/ca.key" "$work/"
+leaf vihf-signer ca "/C=FR/O=CENTRE HOSPITALIER DE TEST/OU=10B0152872/CN=vihf-signer.10B0152872" \
+  "basicConstraints=critical,CA:FALSE" \
+  "keyUsage=critical,digitalSignature,nonRepudiation" \
+  "extendedKeyUsage=clientAuth"
+chmod 600 "$work/vihf-signer.key"
+chmod 644 "$work/vihf-signer.pem"
+mv -f "$work/vihf-signer.pem" "$work/vihf-signer.key" "$dir/"
+echo "make-test-pki: VIHF signer in $dir (vihf-signer)"
+# ---- end issue 6 ----------------------------------------------------------

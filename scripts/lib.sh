@@ -7,8 +7,9 @@ PASSERELLE_PACKAGES=(
   nlohmann-json3-dev libspdlog-dev libcli11-dev
   postgresql
 )
-# Only the test command needs clang (libFuzzer smoke run).
-PASSERELLE_TEST_PACKAGES=(clang)
+# Only the test command needs clang (libFuzzer smoke run) and the xmlsec1 tool
+# (lot signatures are checked against it, tests/unit/lot_signature_verify_test).
+PASSERELLE_TEST_PACKAGES=(clang xmlsec1)
 
 # Installs what is missing when root; otherwise prints the exact command and stops.
 ensure_packages() {

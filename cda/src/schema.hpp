@@ -2,7 +2,8 @@
 
 // XSD validation against the shipped CI-SIS extended CDA schema. The grammar
 // is compiled once into a locked Xerces grammar pool; each validate() call
-// uses its own SAX2 reader on that pool, so calls may run concurrently.
+// uses its own SAX2 reader on that pool, each parse() its own validating DOM
+// parser (schema_dom.cpp), so calls may run concurrently.
 // Hardening as core/src/xml.cpp: no DTD (a DOCTYPE is refused), no default
 // entity resolution, no external DTD, an entity-expansion limit, no schema
 // loaded from document hints; while the grammar is compiled, schema locations
@@ -16,10 +17,16 @@
 #include <xercesc/framework/XMLGrammarPool.hpp>
 
 #include "passerelle/cda/finding.hpp"
+#include "passerelle/core/xml.hpp"
 
 namespace passerelle::cda::detail {
 
 inline constexpr const char* kEntrySchema = "CDA_passerelle.xsd";
+
+struct ValidatedDocument {
+  xml::Document document;
+  std::vector<Finding> findings;  // rule "XSD", at most SchemaValidator::kMaxFindings
+};
 
 class SchemaValidator {
  public:
@@ -31,6 +38,12 @@ class SchemaValidator {
 
   // Findings with rule "XSD" (at most kMaxFindings); `where` prefixes locations.
   std::vector<Finding> validate(std::string_view bytes, std::string_view where) const;
+
+  // The DOM and its XSD findings from one validating parse. Throws Failure,
+  // with xml::parse's codes, when the bytes are not well-formed XML or break
+  // its hardening (size, DOCTYPE, entities, depth, attribute count).
+  ValidatedDocument parse(std::string_view bytes, std::string_view where,
+                          const xml::Limits& limits = {}) const;
 
   static constexpr std::size_t kMaxFindings = 50;
 

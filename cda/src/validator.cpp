@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 
 #include "passerelle/cda/clinical_document.hpp"
@@ -65,8 +67,16 @@ Validator::~Validator() = default;
 std::vector<Finding> Validator::validate(std::string_view cda_bytes) const {
   std::vector<Finding> findings;
   std::optional<xml::Document> doc;
+  // One parse: with the schema on, the DOM the rules read is built by the
+  // validating parse itself.
   try {
-    doc.emplace(xml::parse(cda_bytes, {}, ""));
+    if (impl_->schema) {
+      auto validated = impl_->schema->parse(cda_bytes, "");
+      doc.emplace(std::move(validated.document));
+      findings = std::move(validated.findings);
+    } else {
+      doc.emplace(xml::parse(cda_bytes, {}, ""));
+    }
   } catch (const Failure& failure) {
     const auto& error = failure.error();
     findings.push_back({"XML", Severity::Error, error.location, error.code + ": " + error.message});
@@ -74,19 +84,15 @@ std::vector<Finding> Validator::validate(std::string_view cda_bytes) const {
   }
   auto located = locate_clinical_document(doc->root());
   if (auto* finding = std::get_if<Finding>(&located)) {
+    findings.clear();  // the envelope itself has no grammar: only the location matters
     findings.push_back(std::move(*finding));
     return findings;
   }
   const auto& cda = std::get<LocatedDocument>(located);
-
-  if (impl_->schema) {
-    if (cda.envelope == Envelope::Plain) {
-      findings = impl_->schema->validate(cda_bytes, "");
-    } else {
-      // Self-presenting or signed: validate the ClinicalDocument on its own.
-      findings =
-          impl_->schema->validate(xml::serialize(*cda.element), "extracted ClinicalDocument");
-    }
+  if (impl_->schema && cda.envelope != Envelope::Plain) {
+    // Signed or self-presenting: the grammar knows no envelope, so validate
+    // the ClinicalDocument on its own (a second pass, for these rare shapes).
+    findings = impl_->schema->validate(xml::serialize(*cda.element), "extracted ClinicalDocument");
   }
 
   const detail::El& root = *cda.element;

@@ -16,6 +16,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "api/bearer_auth.hpp"
@@ -242,6 +243,21 @@ struct AdminState {
   std::string birth_date;
   std::string sex;
   std::string reason;
+  // The record-state commands (add_record_state_commands) describe their
+  // request here when parsed.
+  struct Request {
+    http::verb method = http::verb::get;
+    std::string target;  // after /api/v1/records/{patient_id}
+    std::string body;
+  };
+  std::optional<Request> request;
+  std::string person_id;
+  std::string bris_de_glace;
+  std::string centre_15;
+  std::string relationship;
+  std::string document;
+  std::string limit;
+  std::string before;
 };
 
 int print_reply(const AdminReply& reply) {
@@ -268,6 +284,10 @@ int run_admin(const AdminState& state) {
       return print_reply(admin_request(state.connection, http::verb::post, records, body.dump()));
     }
     const std::string record = records + "/" + encode_path_segment(state.patient_id);
+    if (state.request) {
+      return print_reply(admin_request(state.connection, state.request->method,
+                                       record + state.request->target, state.request->body));
+    }
     if (state.show->parsed()) {
       return print_reply(admin_request(state.connection, http::verb::get, record));
     }
@@ -281,6 +301,95 @@ int run_admin(const AdminState& state) {
     std::cerr << "passerelle admin: " << e.what() << std::endl;
     return 1;
   }
+}
+
+// /traces with the query parameters given on the command line.
+std::string traces_target(const AdminState& state) {
+  std::string query;
+  for (const auto& [name, value] :
+       {std::pair{"document", &state.document}, std::pair{"limit", &state.limit},
+        std::pair{"before", &state.before}}) {
+    if (value->empty()) continue;
+    query += (query.empty() ? "?" : "&") + std::string(name) + "=" + encode_path_segment(*value);
+  }
+  return "/traces" + query;
+}
+
+// A subcommand that takes the patient id and sends `method` to `target`
+// (with `body()` when given) once parsed.
+CLI::App* state_command(CLI::App* parent, const std::string& name, const std::string& help,
+                        const std::shared_ptr<AdminState>& state, http::verb method,
+                        std::function<std::string()> target,
+                        std::function<std::string()> body = {}) {
+  CLI::App* command = parent->add_subcommand(name, help);
+  command->add_option("patient_id", state->patient_id, "patient id")->required();
+  command->callback([state, method, target = std::move(target), body = std::move(body)] {
+    state->request = AdminState::Request{method, target(), body ? body() : ""};
+  });
+  return command;
+}
+
+// admin record state | treating-doctor add|remove | block | unblock |
+// emergency | legal-representative set|remove | traces (issue 6).
+void add_record_state_commands(CLI::App* record, const std::shared_ptr<AdminState>& state) {
+  auto person = [state](const std::string& collection) {
+    return [state, collection] {
+      return "/" + collection + "/" + encode_path_segment(state->person_id);
+    };
+  };
+  auto with_person = [state](CLI::App* command) {
+    command->add_option("person_id", state->person_id, "RPPS or ADELI id of the professional")
+        ->required();
+  };
+  state_command(record, "state", "print the patient's choices and authorisations", state,
+                http::verb::get, [] { return std::string("/state"); });
+
+  CLI::App* doctor = record->add_subcommand("treating-doctor", "médecin traitant DMP (R-AUTH-5)");
+  doctor->require_subcommand(1);
+  with_person(state_command(doctor, "add", "make a professional treating doctor", state,
+                            http::verb::put, person("treating-doctors")));
+  with_person(state_command(doctor, "remove", "remove the treating doctor status", state,
+                            http::verb::delete_, person("treating-doctors")));
+  with_person(state_command(record, "block", "block a professional (R-AUTH-3)", state,
+                            http::verb::put, person("blocked")));
+  with_person(state_command(record, "unblock", "lift a block", state, http::verb::delete_,
+                            person("blocked")));
+
+  CLI::App* emergency = state_command(
+      record, "emergency", "emergency access choices (R-AUTH-2)", state, http::verb::put,
+      [] { return std::string("/emergency"); },
+      [state] {
+        return nlohmann::json{{"bris_de_glace", state->bris_de_glace},
+                              {"centre_15", state->centre_15}}
+            .dump();
+      });
+  emergency->add_option("--bris-de-glace", state->bris_de_glace, "allowed or opposed")->required();
+  emergency->add_option("--centre-15", state->centre_15, "allowed or opposed")->required();
+
+  CLI::App* representative =
+      record->add_subcommand("legal-representative", "the patient's legal representative");
+  representative->require_subcommand(1);
+  CLI::App* set = state_command(
+      representative, "set", "set (or replace) the legal representative", state, http::verb::put,
+      [] { return std::string("/legal-representative"); },
+      [state] {
+        return nlohmann::json{{"family", state->family},
+                              {"given", state->given},
+                              {"relationship", state->relationship}}
+            .dump();
+      });
+  set->add_option("--family", state->family, "family name")->required();
+  set->add_option("--given", state->given, "given name")->required();
+  set->add_option("--relationship", state->relationship, "parent, guardian or other")->required();
+  state_command(representative, "remove", "remove the legal representative", state,
+                http::verb::delete_, [] { return std::string("/legal-representative"); });
+
+  CLI::App* traces =
+      state_command(record, "traces", "the record's history, newest first (R-TRACE-1)", state,
+                    http::verb::get, [state] { return traces_target(*state); });
+  traces->add_option("--document", state->document, "only the traces of this document uniqueId");
+  traces->add_option("--limit", state->limit, "at most this many traces (1 to 1000, default 100)");
+  traces->add_option("--before", state->before, "only traces older than this trace id");
 }
 
 }  // namespace
@@ -316,6 +425,7 @@ AdminCommand add_admin_command(CLI::App& app) {
   state->close->add_option("--reason", state->reason, "why the record is closed")->required();
   state->reopen = record->add_subcommand("reopen", "reopen a closed record");
   state->reopen->add_option("patient_id", state->patient_id, "patient id")->required();
+  add_record_state_commands(record, state);
 
   return {admin, [state] { return run_admin(*state); }};
 }

@@ -7,6 +7,12 @@
 //                    [--cert FILE --key FILE]
 //       record create --patient-id … --family … --given … --birth-date … --sex …
 //       record show ID | record close ID --reason … | record reopen ID
+//       record state ID | record treating-doctor add|remove ID PERSON
+//       record block|unblock ID PERSON
+//       record emergency ID --bris-de-glace allowed|opposed --centre-15 allowed|opposed
+//       record legal-representative set ID --family … --given … --relationship …
+//       record legal-representative remove ID
+//       record traces ID [--document UID] [--limit N] [--before TRACE_ID]
 //
 // It prints the JSON reply on stdout and exits 0 on a 2xx status, 1 otherwise.
 

@@ -5,7 +5,9 @@
 
 #include "admin_client.hpp"
 #include "cda_command.hpp"
+#include "conformance_command.hpp"
 #include "db_command.hpp"
+#include "lot_command.hpp"  // issue 9
 #include "passerelle/core/version.hpp"
 #include "passerelle/gateway/serve.hpp"
 
@@ -77,6 +79,47 @@ void add_serve_options(CLI::App& serve, ServerConfig& config, std::string& log_f
       .add_option("--max-query-results", config.max_query_results,
                   "most objects in a stored query LeafClass answer")
       ->capture_default_str();
+  // issue 9
+  serve
+      .add_option("--signature-trust", config.signature_trust,
+                  "CA and/or signer certificates (PEM) that lot signatures must chain to "
+                  "(docs/signature.md)")
+      ->check(CLI::ExistingFile);
+  serve
+      .add_option("--lot-signature", config.lot_signature,
+                  "required or optional: whether every ITI-41 lot must carry a signature "
+                  "document (default: the profile's lot_signature.required)")
+      ->check(CLI::IsMember({"required", "optional"}));
+  // ---- issue 6: access policy (docs/policy-enforcement.md) ----
+  serve
+      .add_option("--habilitation", config.habilitation,
+                  "habilitation matrix (JSON, docs/policy.md) read when the profile's "
+                  "access_policy is on (default: the shipped registry/profiles/dmp/habilitation.json)")
+      ->check(CLI::ExistingFile);
+  // ---- end issue 6: access policy ----
+  // ---- issue 6: VIHF identity (docs/identity.md) ----
+  serve
+      .add_option("--vihf", config.vihf,
+                  "required or optional: whether every SOAP request must carry a signed VIHF "
+                  "assertion (default: the profile's identity.vihf)")
+      ->check(CLI::IsMember({"required", "optional"}));
+  serve
+      .add_option("--vihf-trust", config.vihf_trust,
+                  "CA and/or signer certificates (PEM) that VIHF assertions must be signed by")
+      ->check(CLI::ExistingFile);
+  serve
+      .add_option_function<long>(
+          "--vihf-clock-skew",
+          [&config](const long& seconds) {
+            config.vihf_clock_skew = std::chrono::seconds(seconds);
+          },
+          "seconds of clock difference tolerated on NotBefore/NotOnOrAfter")
+      ->check(CLI::NonNegativeNumber)
+      ->default_str(std::to_string(config.vihf_clock_skew.count()));
+  serve.add_flag("--vihf-match-tls", config.vihf_match_tls,
+                 "the VIHF must match the TLS client certificate (issuer for indirect, NameID "
+                 "for direct authentication)");
+  // ---- end issue 6 ----
   serve.add_option("--operator-token-file", config.operator_token_file,
                    "file holding the operator API bearer token; without it /api/ is disabled "
                    "(docs/operator-api.md)");
@@ -122,6 +165,8 @@ int run_cli(int argc, char** argv) {
   const AdminCommand admin = add_admin_command(app);  // admin_client.cpp
   const DbCommand db = add_db_command(app);           // db_command.cpp
   const CdaCommand cda = add_cda_command(app);        // cda_command.cpp
+  const LotCommand lot = add_lot_command(app);        // lot_command.cpp (issue 9)
+  add_conformance_command(app);  // conformance_command.cpp: runs from its own callback
 
   try {
     app.parse(argc, argv);
@@ -134,6 +179,7 @@ int run_cli(int argc, char** argv) {
   if (admin.command->parsed()) return admin.run();
   if (db.command->parsed()) return db.run();
   if (cda.command->parsed()) return cda.run();
+  if (lot.command->parsed()) return lot.run();  // issue 9
   if (!serve_command->parsed()) {
     std::cout << app.help();
     return 0;

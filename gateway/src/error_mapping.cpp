@@ -39,6 +39,10 @@ soap::Fault fault_for(const Error& error) {
     }
   } else if (code == codes::kDataEncodingUnknown) {
     fault.code = soap::FaultCode::DataEncodingUnknown;
+  } else if (has_prefix(code, "wsse:")) {
+    // WS-Security 1.1 §12: the VIHF refusals (issue 6, docs/identity.md).
+    fault.code = soap::FaultCode::Sender;
+    fault.subcode = soap::QName{ns::kWsse, after_colon(code)};
   } else if (has_prefix(code, "wsa:")) {
     fault.code = soap::FaultCode::Sender;
     fault.subcode = soap::QName{ns::kWsa, after_colon(code)};

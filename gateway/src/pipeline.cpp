@@ -6,6 +6,7 @@
 #include "error_mapping.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/registry/store.hpp"
+#include "passerelle/soap/namespaces.hpp"
 
 namespace passerelle::gateway {
 namespace http = boost::beast::http;
@@ -39,7 +40,8 @@ OutboundReply operator_api_reply(const api::OperatorApi* operator_api, InboundRe
       operator_api == nullptr
           ? api::api_disabled()
           : operator_api->handle(request.method, request.target, request.authorization,
-                                 request.content_type, request.body.bytes);
+                                 request.content_type, request.body.bytes,
+                                 request.context.request_id);
   OutboundReply reply = plain(answer.status, "application/json", answer.body);
   reply.headers = answer.headers;
   reply.log_detail = answer.log_detail;
@@ -55,7 +57,8 @@ Pipeline::Pipeline(const Router& router, const Metrics& metrics, store::Connecti
       metrics_(metrics),
       pool_(pool),
       config_(config),
-      operator_api_(operator_api) {}
+      operator_api_(operator_api),
+      identity_(config) {}
 
 OutboundReply Pipeline::handle(InboundRequest& request) const {
   const std::string path = path_of(request.target);
@@ -112,6 +115,8 @@ OutboundReply Pipeline::soap_exchange(const std::string& path, InboundRequest& r
   soap::DecodeOptions options;
   options.xml_limits.max_bytes = config_.max_body_bytes;
   options.understood_headers = router_.understood_headers(path);
+  // The identity step (issue 6) processes wsse:Security on every endpoint.
+  options.understood_headers.push_back({ns::kWsse, "Security"});
   options.spill_threshold = config_.spill_threshold;
   if (!config_.spool_dir.empty()) options.spool_dir = config_.spool_dir;
 
@@ -155,6 +160,19 @@ OutboundReply Pipeline::soap_exchange(const std::string& path, InboundRequest& r
     return reply;
   }
 
+  // issue 5 (ITI-62): known before the identity step, which sees the context.
+  request.context.operator_authenticated =
+      operator_api_ != nullptr && operator_api_->authenticates(request.authorization);
+  // ---- issue 6: who is calling (gateway/src/identity/), before any handler ----
+  try {
+    request.context.access = identity_.identify(soap_request, envelope_bytes, request.context);
+  } catch (const Failure& failure) {
+    OutboundReply refused = fault_reply(failure.error(), addressing);
+    refused.log_detail = failure.error().message;
+    refused.action = addressing.action;
+    return refused;
+  }
+  // ---- end issue 6 ----
   OutboundReply reply;
   try {
     soap::SoapResponse response = operation->handler(soap_request, request.context);

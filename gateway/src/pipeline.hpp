@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "identity/identity_step.hpp"
 #include "incoming_body.hpp"
 #include "metrics.hpp"
 #include "passerelle/gateway/config.hpp"
@@ -62,6 +63,7 @@ class Pipeline {
   store::ConnectionPool* pool_;
   const ServerConfig& config_;
   const api::OperatorApi* operator_api_;
+  const identity::IdentityStep identity_;  // issue 6
 };
 
 }  // namespace passerelle::gateway

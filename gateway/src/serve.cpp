@@ -6,6 +6,7 @@
 
 #include "api/bearer_auth.hpp"
 #include "api/records_api.hpp"
+#include "identity/identity_step.hpp"
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/core/version.hpp"
@@ -16,6 +17,7 @@
 #include "passerelle/registry/datatypes.hpp"
 #include "passerelle/registry/profile.hpp"
 #include "passerelle/registry/store.hpp"
+#include "passerelle/signature/xmldsig.hpp"  // issue 9
 
 namespace passerelle::gateway {
 namespace {
@@ -51,6 +53,7 @@ void check_config(ServerConfig& config) {
   if (config.db_pool_size == 0) throw config_error("--db-pool-size", "must be positive");
   // Operator API token: a bad file stops us before any database starts.
   if (!config.operator_token_file.empty()) api::read_operator_token(config.operator_token_file);
+  identity::load_trust(config);  // issue 6: a bad --vihf-trust stops us here too
 }
 
 int serve(ServerConfig config) {
@@ -59,12 +62,17 @@ int serve(ServerConfig config) {
   try {
     check_config(config);
     xml::Runtime xml_runtime;
+    signature::Runtime signature_runtime;  // issue 9
 
     // Profile first: a bad profile should stop us before any database starts.
-    auto profile = std::make_shared<const registry::Profile>(
-        config.profile_dir.empty()
-            ? registry::load_named_profile(config.profile)
-            : registry::load_named_profile(config.profile, config.profile_dir));
+    registry::Profile loaded = config.profile_dir.empty()
+                                   ? registry::load_named_profile(config.profile)
+                                   : registry::load_named_profile(config.profile, config.profile_dir);
+    // issue 9: --lot-signature overrides the profile's lot_signature.required.
+    if (!config.lot_signature.empty()) {
+      loaded.lot_signature_required = config.lot_signature == "required";
+    }
+    auto profile = std::make_shared<const registry::Profile>(std::move(loaded));
     if (auto problem = registry::datatypes::check_oid(config.repository_unique_id);
         !problem.empty()) {
       throw config_error("--repository-unique-id", problem);
@@ -90,6 +98,32 @@ int serve(ServerConfig config) {
     XdsDependencies xds{pool, profile, config.repository_unique_id, {}, config.max_query_results};
     xds.decode.spill_threshold = config.spill_threshold;
     if (!config.spool_dir.empty()) xds.decode.spool_dir = config.spool_dir;
+    // ---- issue 9: lot signature trust anchors ----
+    if (!config.signature_trust.empty()) {
+      xds.signature_trust = signature::TrustStore::from_pem_file(config.signature_trust.string());
+    } else if (profile->lot_signature_required) {
+      log_event(*logger, format, spdlog::level::warn, "signature_trust",
+                "profile '" + profile->name +
+                    "' requires signed lots and no --signature-trust is given: every ITI-41 lot "
+                    "will be refused");
+    }
+    // ---- end issue 9 ----
+    // ---- issue 6: access policy: the habilitation matrix, read once ----
+    if (profile->access_policy) {
+      xds.habilitation =
+          std::make_shared<const policy::HabilitationMatrix>(policy::load_habilitation_matrix(
+              config.habilitation.empty() ? policy::default_habilitation_matrix_path()
+                                          : config.habilitation));
+    }
+    // ---- end issue 6: access policy ----
+    // ---- issue 6: VIHF identity: the profile decides unless --vihf says ----
+    if (config.vihf.empty()) config.vihf = profile->vihf_required ? "required" : "optional";
+    if (config.vihf == "required" && config.vihf_trust.empty()) {
+      log_event(*logger, format, spdlog::level::warn, "vihf_trust",
+                "every SOAP request needs a VIHF (profile '" + profile->name +
+                    "' or --vihf) and no --vihf-trust is given: every request will be refused");
+    }
+    // ---- end issue 6 ----
     Server server(config, make_xds_router(xds), pool, logger,
                   api::accept_authorities(profile->patient_id_authorities));
     server.start();

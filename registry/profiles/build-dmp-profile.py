@@ -35,6 +35,12 @@ VALUE_SETS = [
     ("practiceSettingCode", "JDV_J62_PracticeSettingCode_DMP.xml"),
     ("contentTypeCode", "JDV_J59_ContentTypeCode_DMP.xml"),
 ]
+# ---- issue 8: lists read from elsewhere in the corpus (path from the corpus root) ----
+# referenceIdType: the CXi type codes the DMP allows in referenceIdList (J231).
+OTHER_VALUE_SETS = [
+    ("referenceIdType", "ans-cda/value-sets/JDV_J231_XdsTypesIdentifiantsReferenceId_DMP.xml"),
+]
+# ---- end issue 8 ----
 
 # typeCode -> classCode: the DMP table first, the CI-SIS table for the DMP
 # typeCodes the (older) DMP table lacks.
@@ -70,7 +76,13 @@ def read_value_set(path):
         if (code, scheme) in seen:
             raise BuildError(f"{path}: duplicate concept {code} ({scheme})")
         seen.add((code, scheme))
-        entries.append({"code": code, "scheme": scheme, "display": display})
+        entry = {"code": code, "scheme": scheme, "display": display}
+        # ---- issue 8: end of validity, kept when the corpus gives one (a code
+        # whose validity ended before a lot's submissionTime is refused) ----
+        if concept.get("dateFin"):
+            entry["valid_until"] = concept.get("dateFin")
+        # ---- end issue 8 ----
+        entries.append(entry)
     if not entries:
         raise BuildError(f"{path}: no concepts")
     meta = {
@@ -109,6 +121,13 @@ def build(corpus):
         lists[attribute] = entries
         outputs[f"codes/{attribute}.json"] = dump_list(entries)
         sources.append((f"codes/{attribute}.json", file_name, meta, len(entries)))
+    # ---- issue 8 ----
+    for attribute, relative in OTHER_VALUE_SETS:
+        entries, meta = read_value_set(corpus / relative)
+        lists[attribute] = entries
+        outputs[f"codes/{attribute}.json"] = dump_list(entries)
+        sources.append((f"codes/{attribute}.json", Path(relative).name, meta, len(entries)))
+    # ---- end issue 8 ----
 
     for attribute, code, scheme in REQUIRED_CODES:
         if not any(e["code"] == code and e["scheme"] == scheme for e in lists[attribute]):

@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "lot_signing.hpp"
 #include "passerelle/gateway/xds_service.hpp"
 #include "passerelle/registry/records.hpp"
 #include "pg_cluster.hpp"
@@ -16,12 +17,13 @@ std::string next_database_name() {
 
 }  // namespace
 
-XdsTestGateway::XdsTestGateway(std::shared_ptr<const registry::Profile> profile_)
+XdsTestGateway::XdsTestGateway(std::shared_ptr<const registry::Profile> profile_,
+                               XdsGatewayOptions gateway_options)
     : uri(ThrowawayDatabase::shared().create_database(next_database_name())),
       pool(std::make_shared<store::ConnectionPool>(uri, 4)),
-      profile(profile_ ? std::move(profile_)
-                       : std::make_shared<const registry::Profile>(
-                             registry::load_named_profile("dmp"))) {
+      // The shipped dmp profile but for lot signatures, which most tests do
+      // not carry (lot_signature_test checks them with the shipped profile).
+      profile(profile_ ? std::move(profile_) : dmp_profile_without_lot_signatures()) {
   {
     auto connection = pool->acquire();
     store::migrate(*connection);
@@ -30,8 +32,15 @@ XdsTestGateway::XdsTestGateway(std::shared_ptr<const registry::Profile> profile_
       {kTestPatient, "DUPONT", "Marie", "1970-01-01", "F", "", "", "", ""});
   TestServerOptions options;
   options.db_uri = uri;
-  options.router =
-      gateway::make_xds_router(gateway::XdsDependencies{pool, profile, kTestRepository, {}});
+  // issue 6: VIHF settings (XdsGatewayOptions)
+  options.mutual_tls = gateway_options.mutual_tls;
+  options.customize = [gateway_options](gateway::ServerConfig& config) {
+    config.vihf = gateway_options.vihf;
+    config.vihf_trust = pki("ca.pem");
+    if (gateway_options.customize) gateway_options.customize(config);
+  };
+  options.router = gateway::make_xds_router(gateway::XdsDependencies{
+      pool, profile, kTestRepository, {}, gateway_options.max_query_results});
   server = std::make_unique<TestServer>(std::move(options));
 }
 

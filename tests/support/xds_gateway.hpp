@@ -4,6 +4,7 @@
 // program's throwaway cluster, an affinity domain profile (the shipped dmp
 // one by default), a record for kTestPatient, and the XDS endpoints over TLS.
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -15,9 +16,20 @@
 
 namespace passerelle::testing {
 
+// issue 6: the VIHF and the channel. By default a VIHF is optional (verified
+// when present, against the test CA), whatever the profile says, so tests
+// that send none keep running under `dmp`.
+struct XdsGatewayOptions {
+  std::string vihf = "optional";  // "required" to enforce it, as `dmp` does under serve
+  bool mutual_tls = false;
+  std::function<void(gateway::ServerConfig&)> customize;  // after the VIHF settings
+  std::size_t max_query_results = 1000;                   // issue 6: ITI-18 LeafClass cap
+};
+
 class XdsTestGateway {
  public:
-  explicit XdsTestGateway(std::shared_ptr<const registry::Profile> profile = nullptr);
+  explicit XdsTestGateway(std::shared_ptr<const registry::Profile> profile = nullptr,
+                          XdsGatewayOptions gateway_options = {});
 
   HttpReply post(const std::string& path, const HttpRequestBody& request) const;
   store::XdsStore::Counts counts() const;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/bearer_auth.hpp"
+#include "api/record_state_api.hpp"
 #include "passerelle/core/error.hpp"
 #include "passerelle/registry/records.hpp"
 #include "passerelle/registry/store.hpp"
@@ -21,17 +22,17 @@ constexpr std::size_t kMaxPatientId = 256;
 constexpr std::size_t kMaxName = 200;
 constexpr std::size_t kMaxReason = 1000;
 
+}  // namespace
+
+// Declared in records_api.hpp: shared with record_state_api.cpp.
+namespace request {
+
 // User text echoed in a message, cut so a huge value cannot bloat the reply.
 std::string echo(std::string_view text) {
   constexpr std::size_t kMax = 80;
   if (text.size() <= kMax) return "'" + std::string(text) + "'";
   return "'" + std::string(text.substr(0, kMax)) + "…'";
 }
-
-// Thrown while checking a request; becomes a 400.
-struct BadRequest {
-  std::string message;
-};
 
 ApiReply json_reply(unsigned status, const Json& body) {
   ApiReply reply;
@@ -141,6 +142,11 @@ bool all_digits(std::string_view text) {
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+}  // namespace request
+using namespace request;
+
+namespace {
+
 void check_birth_date(const std::string& date) {
   const bool shape = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
                      all_digits(std::string_view(date).substr(0, 4)) &&
@@ -184,12 +190,16 @@ void parse_reopen(std::string_view body) {
   refuse_unknown_fields(parse_object(body), {});
 }
 
-ApiReply method_not_allowed(std::string_view allow) {
+}  // namespace
+
+ApiReply request::method_not_allowed(std::string_view allow) {
   ApiReply reply =
       api_error(405, "method_not_allowed", "this resource accepts " + std::string(allow) + " only");
   reply.headers.emplace_back("Allow", std::string(allow));
   return reply;
 }
+
+namespace {
 
 ApiReply store_error(const Failure& failure, const std::string& patient_id, bool closing) {
   const std::string& code = failure.error().code;
@@ -372,7 +382,7 @@ OperatorApi::OperatorApi(std::string token, store::ConnectionPool* pool, Authori
 
 ApiReply OperatorApi::handle(http::verb method, std::string_view target,
                              std::string_view authorization, std::string_view content_type,
-                             std::string_view body) const {
+                             std::string_view body, std::string_view request_id) const {
   if (!bearer_token_matches(authorization, token_)) {
     ApiReply reply =
         api_error(401, "unauthorized",
@@ -386,6 +396,11 @@ ApiReply OperatorApi::handle(http::verb method, std::string_view target,
   }
   if (pool_ == nullptr) {
     return api_error(503, "unavailable", "no database is configured on this server");
+  }
+  // The patient's choices and the traces (record_state_api.cpp), then records.
+  if (auto reply =
+          handle_record_state_api(method, target, content_type, body, *pool_, request_id)) {
+    return std::move(*reply);
   }
   store::RecordStore records(*pool_);
   return handle_records_api(method, target, content_type, body, records, check_);

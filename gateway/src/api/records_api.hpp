@@ -16,11 +16,14 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "api/bearer_auth.hpp"
 
 namespace passerelle::store {
 class ConnectionPool;
@@ -37,6 +40,29 @@ struct ApiReply {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string log_detail;  // internal cause of a 5xx, logged, never sent
 };
+
+// Request checking shared by the API's resources (records_api.cpp,
+// record_state_api.cpp). The parsers throw BadRequest, which the resource
+// answers with a 400.
+namespace request {
+using Json = nlohmann::ordered_json;
+struct BadRequest {
+  std::string message;
+};
+// User text echoed in a message, cut so a huge value cannot bloat the reply.
+std::string echo(std::string_view text);
+ApiReply json_reply(unsigned status, const Json& body);
+bool is_json_media_type(std::string_view content_type);
+// Percent-decoding of one path segment ('+' stays '+'); nullopt when malformed.
+std::optional<std::string> percent_decode(std::string_view text);
+Json parse_object(std::string_view body);
+void refuse_unknown_fields(const Json& object, std::initializer_list<std::string_view> allowed);
+// The required string member `name`: non-empty, at most max_length bytes,
+// no control characters.
+std::string string_field(const Json& object, const std::string& name, std::size_t max_length);
+bool all_digits(std::string_view text);
+ApiReply method_not_allowed(std::string_view allow);
+}  // namespace request
 
 // Says whether the assigning authority (an OID already known to be
 // dotted-decimal) of a patient id is accepted. Empty = any OID.
@@ -65,9 +91,16 @@ class OperatorApi {
   // `pool` may be null: every request then answers 503.
   OperatorApi(std::string token, store::ConnectionPool* pool, AuthorityCheck check);
 
+  // `request_id` names the request in the traces of the changes it makes.
   ApiReply handle(boost::beast::http::verb method, std::string_view target,
                   std::string_view authorization, std::string_view content_type,
-                  std::string_view body) const;
+                  std::string_view body, std::string_view request_id = {}) const;
+
+  // True when `authorization` carries the operator token (what handle()
+  // checks first); SOAP operations reserved to the operator (ITI-62) use it.
+  bool authenticates(std::string_view authorization) const {
+    return bearer_token_matches(authorization, token_);
+  }
 
  private:
   std::string token_;

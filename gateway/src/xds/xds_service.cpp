@@ -6,6 +6,8 @@
 
 #include <atomic>
 
+#include "access/access_control.hpp"  // issue 6
+
 #include "passerelle/cda/agreement.hpp"  // issue 8
 #include "passerelle/cda/validator.hpp"  // issue 8
 #include "passerelle/core/error_codes.hpp"
@@ -13,7 +15,9 @@
 #include "passerelle/registry/ebrim.hpp"
 #include "passerelle/registry/identifiers.hpp"
 #include "passerelle/registry/transactions.hpp"
-#include "xds/stored_query_handler.hpp"  // ITI-18 (issue 4, stored queries)
+#include "xds/lot_signature_check.hpp"      // issue 9
+#include "xds/remove_metadata_handler.hpp"  // ITI-62 (issue 5)
+#include "xds/stored_query_handler.hpp"     // ITI-18 (issue 4, stored queries)
 
 namespace passerelle::gateway {
 namespace {
@@ -23,6 +27,7 @@ namespace ns = registry::ns;
 constexpr const char* kProvideAndRegister = "urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b";
 constexpr const char* kRegister = "urn:ihe:iti:2007:RegisterDocumentSet-b";
 constexpr const char* kRetrieve = "urn:ihe:iti:2007:RetrieveDocumentSet";
+constexpr const char* kUpdateDocumentSet = "urn:ihe:iti:2010:UpdateDocumentSet";  // issue 5
 
 const xercesc::DOMElement& expect_payload(const soap::SoapRequest& request, const char* ns_uri,
                                           const char* local) {
@@ -54,6 +59,61 @@ std::string element_text(const xercesc::DOMElement& parent, const char* local) {
   return child == nullptr ? "" : xml::text_content(*child);
 }
 
+// ---- issue 6: access policy ----
+// ITI-41/42: the lot's DocumentEntries decided before anything is stored
+// (throws the refusal); the traces to write once it is.
+std::vector<store::Trace> check_lot(const access::AccessControl& access, const CallContext& call,
+                                    const registry::SubmitObjectsRequest& request) {
+  if (!access.applies(call)) return {};
+  const auto submission = registry::read_submission(request);
+  return access.check_add(call, submission.documents);
+}
+
+// Asked of the registry in place of a hidden uniqueId: an OID never has a colon.
+constexpr const char* kNeverAUniqueId = "passerelle:hidden";
+
+std::string replace_never(std::string text, const std::string& unique_id) {
+  const std::string never = kNeverAUniqueId;
+  for (auto at = text.find(never); at != std::string::npos; at = text.find(never, at)) {
+    text.replace(at, never.size(), unique_id);
+    at += unique_id.size();
+  }
+  return text;
+}
+
+// ITI-43 under the policy: each item on its own, a hidden one answered
+// exactly as an unknown one (the registry's own answer for a uniqueId it
+// does not hold), in request order.
+registry::RetrieveResponse retrieve_visible(registry::Registry& registry,
+                                            const access::AccessControl& access,
+                                            const access::ReadGrant& grant,
+                                            const std::vector<registry::RetrieveItem>& items) {
+  std::vector<std::string> unique_ids;
+  for (const auto& item : items) unique_ids.push_back(item.document_unique_id);
+  const auto hidden = access.hidden_documents(grant, unique_ids);
+  registry::RetrieveResponse response;
+  for (const auto& item : items) {
+    auto one = hidden.contains(item.document_unique_id)
+                   ? registry.retrieve({{item.home_community_id, item.repository_unique_id,
+                                         kNeverAUniqueId}})
+                   : registry.retrieve({item});
+    for (auto& error : one.errors) {
+      if (error.location == kNeverAUniqueId) {
+        error.location = item.document_unique_id;
+        error.message = replace_never(error.message, item.document_unique_id);
+      }
+      response.errors.push_back(std::move(error));
+    }
+    for (auto& document : one.documents) {
+      access.trace_document(grant, store::TraceAction::Retrieve, document.document_unique_id);
+      response.documents.push_back(std::move(document));
+    }
+    if (!one.internal_detail.empty()) response.internal_detail = one.internal_detail;
+  }
+  return response;
+}
+// ---- end issue 6: access policy ----
+
 }  // namespace
 
 Router make_xds_router(const XdsDependencies& dependencies) {
@@ -64,19 +124,32 @@ Router make_xds_router(const XdsDependencies& dependencies) {
     cda_checker = cda::document_checker(dependencies.profile, std::make_shared<cda::Validator>());
   }
   // ---- end issue 8 ----
-  auto registry = std::make_shared<registry::Registry>(
-      dependencies.pool,
-      registry::RegistryOptions{dependencies.profile, dependencies.repository_unique_id,
-                                std::move(cda_checker)});
+  registry::RegistryOptions registry_options{
+      dependencies.profile, dependencies.repository_unique_id, std::move(cda_checker)};
+  // ---- issue 9: ITI-41 lot signatures verified with the configured anchors ----
+  if (dependencies.signature_trust) {
+    registry_options.lot_signature_checker = lot_signature_checker(dependencies.signature_trust);
+  }
+  // ---- end issue 9 ----
+  auto registry =
+      std::make_shared<registry::Registry>(dependencies.pool, std::move(registry_options));
+  // ---- issue 6: one access policy for every handler ----
+  auto access_control = std::make_shared<const access::AccessControl>(
+      dependencies.pool, dependencies.profile, dependencies.habilitation);
+  // ---- end issue 6 ----
   const soap::DecodeOptions decode = dependencies.decode;
 
   Operation register_set;
   register_set.action = kRegister;
-  register_set.handler = [registry](const soap::SoapRequest& request, const CallContext&) {
+  register_set.handler = [registry, access_control](const soap::SoapRequest& request,
+                                                    const CallContext& call) {
     const auto& payload = expect_payload(request, ns::kLcm, "SubmitObjectsRequest");
     registry::RegistryResponse response;
     try {
-      response = registry->register_document_set(registry::parse_submit_objects(payload));
+      auto submitted = registry::parse_submit_objects(payload);
+      const auto traces = check_lot(*access_control, call, submitted);  // issue 6
+      response = registry->register_document_set(std::move(submitted));
+      if (response.success) access_control->append(traces);  // issue 6
     } catch (const Failure& failure) {
       response.success = false;
       response.errors.push_back(failure.error());
@@ -84,9 +157,27 @@ Router make_xds_router(const XdsDependencies& dependencies) {
     return registry_answer("urn:ihe:iti:2007:RegisterDocumentSet-bResponse", response);
   };
 
+  // ---- issue 5: ITI-57 Update Document Set ----
+  Operation update_set;
+  update_set.action = kUpdateDocumentSet;
+  update_set.handler = [registry](const soap::SoapRequest& request, const CallContext&) {
+    const auto& payload = expect_payload(request, ns::kLcm, "SubmitObjectsRequest");
+    registry::RegistryResponse response;
+    try {
+      response = registry->update_document_set(registry::parse_submit_objects(payload));
+    } catch (const Failure& failure) {
+      response.success = false;
+      response.errors.push_back(failure.error());
+    }
+    return registry_answer("urn:ihe:iti:2010:UpdateDocumentSetResponse", response);
+  };
+  for (const char* path : {kRegistryPath, kCombinedPath}) router.add(path, update_set);
+  // ---- end issue 5 ----
+
   Operation provide;
   provide.action = kProvideAndRegister;
-  provide.handler = [registry, decode](const soap::SoapRequest& request, const CallContext&) {
+  provide.handler = [registry, decode, access_control](const soap::SoapRequest& request,
+                                                       const CallContext& call) {
     const auto& payload =
         expect_payload(request, ns::kXdsb, "ProvideAndRegisterDocumentSetRequest");
     const auto* submit = xml::first_child_element(payload, ns::kLcm, "SubmitObjectsRequest");
@@ -104,8 +195,10 @@ Router make_xds_router(const XdsDependencies& dependencies) {
     }
     registry::RegistryResponse response;
     try {
-      response = registry->provide_and_register(registry::parse_submit_objects(*submit),
-                                                std::move(documents));
+      auto submitted = registry::parse_submit_objects(*submit);
+      const auto traces = check_lot(*access_control, call, submitted);  // issue 6
+      response = registry->provide_and_register(std::move(submitted), std::move(documents));
+      if (response.success) access_control->append(traces);  // issue 6
     } catch (const Failure& failure) {
       response.success = false;
       auto error = failure.error();
@@ -118,7 +211,8 @@ Router make_xds_router(const XdsDependencies& dependencies) {
 
   Operation retrieve;
   retrieve.action = kRetrieve;
-  retrieve.handler = [registry](const soap::SoapRequest& request, const CallContext& context) {
+  retrieve.handler = [registry, access_control](const soap::SoapRequest& request,
+                                                const CallContext& context) {
     const auto& payload = expect_payload(request, ns::kXdsb, "RetrieveDocumentSetRequest");
     std::vector<registry::RetrieveItem> items;
     for (const auto* element : xml::child_elements(payload, ns::kXdsb, "DocumentRequest")) {
@@ -130,7 +224,15 @@ Router make_xds_router(const XdsDependencies& dependencies) {
       throw Failure(codes::kMalformedEnvelope, "RetrieveDocumentSetRequest",
                     "no xdsb:DocumentRequest");
     }
-    auto response = registry->retrieve(items);
+    // issue 6: a refused record is answered with its refusal as a RegistryError.
+    registry::RetrieveResponse response;
+    try {
+      const auto grant = access_control->grant_read(context, "", store::TraceAction::Retrieve);
+      response = grant ? retrieve_visible(*registry, *access_control, *grant, items)
+                       : registry->retrieve(items);
+    } catch (const Failure& refused) {
+      response.errors.push_back(refused.error());
+    }
     std::vector<std::string> content_ids;
     soap::SoapResponse answer{"urn:ihe:iti:2007:RetrieveDocumentSetResponse", "", "", {}, ""};
     for (std::size_t i = 0; i < response.documents.size(); ++i) {
@@ -150,10 +252,18 @@ Router make_xds_router(const XdsDependencies& dependencies) {
   // gateway/src/xds/stored_query_handler.cpp) ----
   {
     const auto stored_query = make_stored_query_operation(
-        dependencies.pool, registry::QueryOptions{dependencies.max_query_results});
+        dependencies.pool, registry::QueryOptions{dependencies.max_query_results},
+        access_control);  // issue 6
     for (const char* path : {kRegistryPath, kCombinedPath}) router.add(path, stored_query);
   }
   // ---- end ITI-18 ----
+  // ---- issue 5: ITI-62 Remove Metadata, operator only (owned by
+  // gateway/src/xds/remove_metadata_handler.cpp) ----
+  {
+    const auto remove_metadata = make_remove_metadata_operation(registry);
+    for (const char* path : {kRegistryPath, kCombinedPath}) router.add(path, remove_metadata);
+  }
+  // ---- end ITI-62 ----
   for (const char* path : {kRegistryPath, kCombinedPath}) router.add(path, register_set);
   for (const char* path : {kRepositoryPath, kCombinedPath}) {
     router.add(path, provide);

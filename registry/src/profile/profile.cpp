@@ -84,7 +84,10 @@ std::string read_file(const fs::path& file) {
 }
 
 bool is_code_list_attribute(std::string_view attribute) {
-  static constexpr std::array<std::string_view, 14> kAttributes{
+  // ---- issue 8: referenceIdType, the CXi type codes (component 5) of referenceIdList ----
+  static constexpr std::array<std::string_view, 15> kAttributes{
+      "referenceIdType",
+      // ---- end issue 8 ----
       "classCode",
       "typeCode",
       "formatCode",
@@ -264,11 +267,21 @@ CodeList read_json_code_list(const fs::path& file, const std::string& attribute)
     const json& item = list[i];
     const std::string where = attribute + " entry " + std::to_string(i);
     if (!item.is_object()) fail(file, where + " is not an object");
-    check_keys(item, {"code", "scheme", "display"}, where + " has ", file);
+    // ---- issue 8: end of validity ----
+    check_keys(item, {"code", "scheme", "display", "valid_until"}, where + " has ", file);
+    // ---- end issue 8 ----
     CodeEntry entry;
     entry.code = required_string(item, "code", where, file);
     entry.scheme = required_string(item, "scheme", where, file);
     entry.display = optional_string(item, "display", where, file);
+    // ---- issue 8: end of validity ----
+    entry.valid_until = optional_string(item, "valid_until", where, file);
+    if (!entry.valid_until.empty() &&
+        (entry.valid_until.size() < 8 ||
+         entry.valid_until.find_first_not_of("0123456789") != std::string::npos)) {
+      fail(file, where + " has a valid_until that is not YYYYMMDD[hhmmss]: " + entry.valid_until);
+    }
+    // ---- end issue 8 ----
     if (!seen.emplace(entry.code, entry.scheme).second) {
       fail(file, where + " repeats code '" + entry.code + "' of scheme '" + entry.scheme + "'");
     }
@@ -436,7 +449,8 @@ Profile load_profile(const fs::path& dir) {
   if (!root.is_object()) fail(file, "top level must be a JSON object");
   check_keys(root,
              {"name", "description", "patient_id", "document_entry", "submission_set", "code_lists",
-              "class_code_for_type_code", "cda"},
+              "class_code_for_type_code", "cda", "identity", "lifecycle", "lot_signature",
+              "access_policy"},
              "", file);
 
   Profile profile;
@@ -465,6 +479,52 @@ Profile load_profile(const fs::path& dir) {
     }
   }
   // ---- end issue 8 ----
+  // ---- issue 6: VIHF requirement ----
+  if (const json* identity = section(root, "identity", file)) {
+    check_keys(*identity, {"vihf"}, "'identity' has ", file);
+    if (const auto found = identity->find("vihf"); found != identity->end()) {
+      if (!found->is_string() || (*found != "required" && *found != "optional")) {
+        fail(file, "'identity.vihf' must be \"required\" or \"optional\"");
+      }
+      profile.vihf_required = *found == "required";
+    }
+  }
+  // ---- end issue 6 ----
+  // ---- issue 5: lifecycle statuses ----
+  if (const json* lifecycle = section(root, "lifecycle", file)) {
+    check_keys(*lifecycle, {"statuses"}, "'lifecycle' has ", file);
+    if (const auto found = lifecycle->find("statuses"); found != lifecycle->end()) {
+      if (!found->is_array()) fail(file, "'lifecycle.statuses' must be a list");
+      for (const auto& status : *found) {
+        if (!status.is_string() || (status != "urn:asip:ci-sis:2010:StatusType:Archived" &&
+                                    status != "urn:asip:ci-sis:2010:StatusType:Deleted")) {
+          fail(file,
+               "'lifecycle.statuses' may hold urn:asip:ci-sis:2010:StatusType:Archived and "
+               "urn:asip:ci-sis:2010:StatusType:Deleted only");
+        }
+        profile.lifecycle_statuses.insert(status.get<std::string>());
+      }
+    }
+  }
+  // ---- end issue 5 ----
+  // ---- issue 9: lot signature requirement ----
+  if (const json* lot_signature = section(root, "lot_signature", file)) {
+    check_keys(*lot_signature, {"required"}, "'lot_signature' has ", file);
+    if (const auto found = lot_signature->find("required"); found != lot_signature->end()) {
+      if (!found->is_boolean()) fail(file, "'lot_signature.required' must be true or false");
+      profile.lot_signature_required = found->get<bool>();
+    }
+  }
+  // ---- end issue 9 ----
+  // ---- issue 6: access policy ----
+  if (const json* access_policy = section(root, "access_policy", file)) {
+    check_keys(*access_policy, {"enabled"}, "'access_policy' has ", file);
+    if (const auto found = access_policy->find("enabled"); found != access_policy->end()) {
+      if (!found->is_boolean()) fail(file, "'access_policy.enabled' must be true or false");
+      profile.access_policy = found->get<bool>();
+    }
+  }
+  // ---- end issue 6: access policy ----
   return profile;
 }
 

@@ -12,6 +12,7 @@
 
 #include "passerelle/core/error.hpp"
 #include "passerelle/registry/ebrim.hpp"
+#include "passerelle/registry/metadata.hpp"  // issue 6
 #include "passerelle/registry/stored_query.hpp"
 #include "passerelle/registry/vocabulary.hpp"
 #include "passerelle/registry/xds_codes.hpp"
@@ -59,8 +60,11 @@ std::vector<std::string> column0(const pqxx::result& rows) {
 class Found {
  public:
   explicit Found(std::size_t cap) : cap_(cap) {}
+  // issue 6: only these ids may be found (QueryVisibility); null: any.
+  Found(std::size_t cap, const std::set<std::string>* allowed) : cap_(cap), allowed_(allowed) {}
   void add(const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
+      if (allowed_ != nullptr && !allowed_->contains(id)) continue;  // issue 6
       if (seen_.insert(id).second) ids_.push_back(id);
     }
     if (cap_ != 0 && ids_.size() > cap_) {
@@ -72,12 +76,14 @@ class Found {
   const std::vector<std::string>& ids() const { return ids_; }
   // LIMIT for a single SQL statement: one more than what may still fit.
   std::string limit(Sql& q) const {
-    if (cap_ == 0) return "";
+    // issue 6: hidden rows would count against a LIMIT; the cap applies after filtering.
+    if (cap_ == 0 || allowed_ != nullptr) return "";
     return " LIMIT " + q.bind(std::to_string(cap_ + 1));
   }
 
  private:
   std::size_t cap_;
+  const std::set<std::string>* allowed_ = nullptr;  // issue 6
   std::set<std::string> seen_;
   std::vector<std::string> ids_;
 };
@@ -525,12 +531,93 @@ void prepare(pqxx::connection& connection) {
                      "($1::bigint[]) AND kind = 'Classification'");
 }
 
+// ---- issue 6: access policy ----
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  std::size_t start = 0;
+  for (auto end = text.find(separator); end != std::string::npos;
+       start = end + 1, end = text.find(separator, start)) {
+    out.push_back(text.substr(start, end - start));
+  }
+  out.push_back(text.substr(start));
+  return out;
+}
+
+// The ids a restricted query may return: the patient's SubmissionSets and
+// Folders, the DocumentEntries `visible` accepts (read from the typed
+// columns, without parsing object XML), and the Associations between allowed
+// objects. Read in the query's own transaction, so it sees the same snapshot.
+std::set<std::string> allowed_ids(Tx& tx, const QueryVisibility& visibility) {
+  std::set<std::string> allowed;
+  std::set<std::string> hidden;
+  std::vector<std::string> objects;
+  const auto documents = tx.exec_params(
+      "SELECT d.entry_uuid, d.status, d.type_code, coalesce(d.type_code_scheme, ''), "
+      "array_to_string(d.author_persons, chr(31)), "
+      "coalesce(string_agg(c.code || chr(30) || c.scheme, chr(31)), '') "
+      "FROM document_entries d LEFT JOIN object_codes c ON c.entry_uuid = d.entry_uuid "
+      "AND c.attribute = 'confidentialityCode' WHERE d.patient_id = $1 GROUP BY d.entry_uuid",
+      visibility.patient_id);
+  for (const auto& row : documents) {
+    DocumentEntry entry;
+    entry.entry_uuid = row[0].as<std::string>();
+    entry.status = row[1].as<std::string>();
+    entry.patient_id = visibility.patient_id;
+    if (!row[2].is_null())
+      entry.type_code = registry::Code{row[2].as<std::string>(), row[3].as<std::string>(), ""};
+    for (auto& person : split(row[4].as<std::string>(), '\x1f')) {
+      Author author;
+      author.person = std::move(person);
+      entry.authors.push_back(std::move(author));
+    }
+    for (const auto& pair : split(row[5].as<std::string>(), '\x1f')) {
+      const auto cut = pair.find('\x1e');
+      entry.confidentiality_codes.push_back(
+          {pair.substr(0, cut), cut == std::string::npos ? "" : pair.substr(cut + 1), ""});
+    }
+    objects.push_back(entry.entry_uuid);
+    (visibility.visible(entry) ? allowed : hidden).insert(entry.entry_uuid);
+  }
+  for (const auto& row :
+       tx.exec_params("SELECT entry_uuid FROM registry_objects WHERE patient_id = $1 "
+                      "AND kind IN ('SubmissionSet', 'Folder')",
+                      visibility.patient_id)) {
+    objects.push_back(row[0].as<std::string>());
+    allowed.insert(objects.back());
+  }
+  if (objects.empty()) return allowed;
+  const auto associations = tx.exec_params(
+      "SELECT entry_uuid, source, target FROM associations "
+      "WHERE source = ANY ($1::text[]) OR target = ANY ($1::text[])",
+      store::detail::text_array(objects));
+  std::set<std::string> association_ids;
+  for (const auto& row : associations) association_ids.insert(row[0].as<std::string>());
+  const auto end_ok = [&](const std::string& id) {
+    return !hidden.contains(id) && (allowed.contains(id) || association_ids.contains(id));
+  };
+  std::vector<std::string> allowed_associations;
+  for (const auto& row : associations) {
+    if (end_ok(row[1].as<std::string>()) && end_ok(row[2].as<std::string>())) {
+      allowed_associations.push_back(row[0].as<std::string>());
+    }
+  }
+  allowed.insert(allowed_associations.begin(), allowed_associations.end());
+  return allowed;
+}
+// ---- end issue 6: access policy ----
+
 }  // namespace
 
 StoredQueries::StoredQueries(store::ConnectionPool& pool, QueryOptions options)
     : pool_(pool), options_(options) {}
 
 AdhocQueryResponse StoredQueries::run(const StoredQueryRequest& request) {
+  return run(request, nullptr);
+}
+
+AdhocQueryResponse StoredQueries::run(const StoredQueryRequest& request,
+                                      const QueryVisibility* visibility) {
   AdhocQueryResponse response;
   response.return_type = request.return_type;
   const auto handler = handlers().find(request.query_id);
@@ -546,7 +633,10 @@ AdhocQueryResponse StoredQueries::run(const StoredQueryRequest& request) {
     prepare(*lease);
     Tx tx(*lease);
     const Parameters parameters(request);
-    Found found(leaf ? options_.max_results : 0);
+    // issue 6: the restriction is computed before any candidate is collected.
+    std::set<std::string> allowed;
+    if (visibility != nullptr) allowed = allowed_ids(tx, *visibility);
+    Found found(leaf ? options_.max_results : 0, visibility != nullptr ? &allowed : nullptr);
     Context context{tx, parameters, found};
     handler->second(context);
 

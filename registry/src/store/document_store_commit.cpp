@@ -66,14 +66,38 @@ void lock_unique_ids(pqxx::work& tx, const registry::Submission& submission) {
   }
 }
 
+// New entryUUID → logical id, for the ITI-57 new versions of the lot.
+std::map<std::string, std::string> new_version_logical_ids(const Lot& lot) {
+  std::map<std::string, std::string> logical_ids;
+  for (const auto& version : lot.new_versions) logical_ids[version.entry_uuid] = version.logical_id;
+  return logical_ids;
+}
+
+// A new version keeps the uniqueId of its logical object; no other object
+// may hold it.
+void check_version_unique_id(const pqxx::result& rows, const std::string& logical_id,
+                             const std::string& entry_uuid, const std::string& unique_id) {
+  for (const auto& row : rows) {
+    if (row[1].as<std::string>() != logical_id) {
+      throw Failure(xds_codes::kMetadataIdentifierError, entry_uuid,
+                    "uniqueId " + unique_id + " belongs to another registered object");
+    }
+  }
+}
+
 // Returns new entryUUID → registered entryUUID for accepted resubmissions.
-std::map<std::string, std::string> check_unique_ids(pqxx::work& tx,
-                                                    const registry::Submission& submission) {
+std::map<std::string, std::string> check_unique_ids(pqxx::work& tx, const Lot& lot) {
+  const registry::Submission& submission = *lot.submission;
+  const auto versions = new_version_logical_ids(lot);
   std::map<std::string, std::string> resubmitted;
   for (const auto& document : submission.documents) {
     const auto rows = tx.exec_prepared("xds_document_by_unique_id", document.unique_id);
+    if (const auto version = versions.find(document.entry_uuid); version != versions.end()) {
+      check_version_unique_id(rows, version->second, document.entry_uuid, document.unique_id);
+      continue;
+    }
     if (rows.empty()) continue;
-    const auto registered_hash = rows[0][1].as<std::string>();
+    const auto registered_hash = rows[0][2].as<std::string>();
     if (detail::lower(registered_hash) != detail::lower(document.hash)) {
       throw Failure(
           xds_codes::kNonIdenticalHash, document.entry_uuid,
@@ -88,7 +112,12 @@ std::map<std::string, std::string> check_unique_ids(pqxx::work& tx,
     }
   }
   for (const auto& folder : submission.folders) {
-    if (!tx.exec_prepared("xds_folder_by_unique_id", folder.unique_id).empty()) {
+    const auto rows = tx.exec_prepared("xds_folder_by_unique_id", folder.unique_id);
+    if (const auto version = versions.find(folder.entry_uuid); version != versions.end()) {
+      check_version_unique_id(rows, version->second, folder.entry_uuid, folder.unique_id);
+      continue;
+    }
+    if (!rows.empty()) {
       throw Failure(xds_codes::kDuplicateUniqueIdInRegistry, folder.entry_uuid,
                     "folder uniqueId " + folder.unique_id + " is registered already");
     }
@@ -111,6 +140,31 @@ void check_new_entry_uuids(pqxx::work& tx, const registry::SubmitObjectsRequest&
   }
 }
 
+// Registered objects the lot's associations point at must still be there at
+// commit: the lock (KEY SHARE) keeps a concurrent ITI-62 removal from taking
+// them away before the lot commits, and the check catches one that did.
+void lock_association_ends(pqxx::work& tx, const Lot& lot) {
+  std::set<std::string> own;
+  for (const auto& object : lot.request->objects) own.insert(object.id);
+  std::set<std::string> ends;
+  for (const auto& association : lot.submission->associations) {
+    for (const auto* end : {&association.source, &association.target}) {
+      if (!own.contains(*end)) ends.insert(*end);
+    }
+  }
+  if (ends.empty()) return;
+  const std::vector<std::string> wanted(ends.begin(), ends.end());
+  const auto rows = tx.exec_prepared("xds_lock_association_ends", detail::text_array(wanted));
+  std::set<std::string> found;
+  for (const auto& row : rows) found.insert(row[0].as<std::string>());
+  for (const auto& end : wanted) {
+    if (!found.contains(end)) {
+      throw Failure(xds_codes::kRegistryMetadataError, end,
+                    "association end " + end + " is no longer registered");
+    }
+  }
+}
+
 // Lot::deprecate: each must still be an Approved DocumentEntry when the lot
 // commits (another lot may have replaced it meanwhile).
 void deprecate(pqxx::work& tx, std::vector<std::string> uuids) {
@@ -123,12 +177,13 @@ void deprecate(pqxx::work& tx, std::vector<std::string> uuids) {
                     "no registered DocumentEntry " + uuid + " to replace");
     }
     if (rows[0][1].as<std::string>() != vocab::kApproved) {
-      throw Failure(xds_codes::kRegistryMetadataError, uuid,
+      throw Failure(xds_codes::kRegistryDeprecatedDocumentError, uuid,
                     "DocumentEntry " + uuid + " is " + rows[0][1].as<std::string>() +
                         ", not Approved: it cannot be replaced");
     }
     tx.exec_prepared0("xds_deprecate_object", uuid, vocab::kDeprecated);
     tx.exec_prepared0("xds_deprecate_document", uuid, vocab::kDeprecated);
+    detail::deprecate_dependents(tx, uuid);  // issue 5, CP-117
   }
 }
 
@@ -163,7 +218,8 @@ void insert_codes(pqxx::work& tx, const std::string& entry_uuid, const char* att
 // positive for std::optional.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-void insert_document(pqxx::work& tx, const registry::DocumentEntry& d, const std::string& status) {
+void insert_document(pqxx::work& tx, const registry::DocumentEntry& d, const std::string& status,
+                     const std::string& version) {
   const std::optional<std::int64_t> size =
       d.size ? std::optional<std::int64_t>(static_cast<std::int64_t>(*d.size)) : std::nullopt;
   tx.exec_prepared0(
@@ -176,8 +232,7 @@ void insert_document(pqxx::work& tx, const registry::DocumentEntry& d, const std
       code_of(d.format_code), scheme_of(d.format_code), dtm_or_null(d.creation_time),
       dtm_or_null(d.service_start_time), dtm_or_null(d.service_stop_time), d.mime_type,
       detail::lower(d.hash), size, d.repository_unique_id,
-      detail::text_array(author_persons(d.authors)), detail::text_array(d.reference_ids),
-      d.version.empty() ? std::string("1") : d.version);
+      detail::text_array(author_persons(d.authors)), detail::text_array(d.reference_ids), version);
   insert_codes(tx, d.entry_uuid, "confidentialityCode", d.confidentiality_codes);
   insert_codes(tx, d.entry_uuid, "eventCodeList", d.event_codes);
 }
@@ -189,6 +244,7 @@ void insert_document(pqxx::work& tx, const registry::DocumentEntry& d, const std
 void insert_objects(pqxx::work& tx, const Lot& lot,
                     const std::map<std::string, std::string>& resubmitted, std::int64_t lot_id) {
   const auto views = index(*lot.submission);
+  const auto versions = new_version_logical_ids(lot);
   const auto follow = [&](const std::string& uuid) {
     const auto found = resubmitted.find(uuid);
     return found == resubmitted.end() ? uuid : found->second;
@@ -198,7 +254,10 @@ void insert_objects(pqxx::work& tx, const Lot& lot,
     if (resubmitted.contains(object.id)) continue;
     const std::string status = object.status.empty() ? vocab::kApproved : object.status;
     const std::string logical_id = object.lid.empty() ? object.id : object.lid;
-    const std::string version = object.version_name.value_or("1");
+    // The registry numbers versions: 1 for an original whatever VersionInfo
+    // says, the number the transaction assigned for an ITI-57 new version.
+    const std::string version =
+        versions.contains(object.id) ? object.version_name.value_or("1") : std::string("1");
 
     std::string kind;
     OptionalText patient_id;
@@ -240,7 +299,7 @@ void insert_objects(pqxx::work& tx, const Lot& lot,
                       patient_id, unique_id, version, xml, lot_id);
 
     if (const auto d = views.documents.find(object.id); d != views.documents.end()) {
-      insert_document(tx, *d->second, status);
+      insert_document(tx, *d->second, status, version);
     } else if (const auto s = views.sets.find(object.id); s != views.sets.end()) {
       const auto& set = *s->second;
       tx.exec_prepared0("xds_insert_set", set.entry_uuid, set.unique_id, set.source_id,
@@ -299,14 +358,21 @@ void XdsStore::commit_lot(const Lot& lot) {
     // leaves nothing stored.
     pqxx::work tx(*lease);
     lock_unique_ids(tx, submission);
-    const auto resubmitted = check_unique_ids(tx, submission);
+    const auto resubmitted = check_unique_ids(tx, lot);
     check_new_entry_uuids(tx, *lot.request, resubmitted);
+    lock_association_ends(tx, lot);
     deprecate(tx, lot.deprecate);
+    detail::apply_new_versions(tx, lot);    // issue 5
+    detail::apply_status_changes(tx, lot);  // issue 5
     const auto lot_id =
         tx.exec_prepared1("xds_insert_lot", text_or_null(location == "lot" ? "" : location))[0]
             .as<std::int64_t>();
     insert_objects(tx, lot, resubmitted, lot_id);
     insert_contents(tx, lot, resubmitted);
+    // issue 5: memberships follow new objects; folders that gained one are updated.
+    auto touched = detail::apply_propagations(tx, lot, lot_id);
+    touched.insert(touched.end(), lot.touched_folders.begin(), lot.touched_folders.end());
+    if (!touched.empty()) detail::touch_folders(tx, std::move(touched), lot.now_dtm);
     tx.commit();
   } catch (...) {
     detail::rethrow_as_registry_error(location);

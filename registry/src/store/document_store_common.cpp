@@ -50,9 +50,12 @@ void prepare_statements(pqxx::connection& c) {
 
   // Checks.
   c.prepare("xds_document_by_unique_id",
-            "SELECT entry_uuid, hash FROM document_entries WHERE unique_id = $1");
+            "SELECT entry_uuid, logical_id, hash FROM document_entries WHERE unique_id = $1 "
+            "ORDER BY length(version) DESC, version DESC");
   c.prepare("xds_set_by_unique_id", "SELECT entry_uuid FROM submission_sets WHERE unique_id = $1");
-  c.prepare("xds_folder_by_unique_id", "SELECT entry_uuid FROM folders WHERE unique_id = $1");
+  c.prepare("xds_folder_by_unique_id",
+            "SELECT f.entry_uuid, o.logical_id FROM folders f "
+            "JOIN registry_objects o ON o.entry_uuid = f.entry_uuid WHERE f.unique_id = $1");
   c.prepare("xds_existing_uuids",
             "SELECT entry_uuid FROM registry_objects WHERE entry_uuid = ANY ($1::text[])");
   c.prepare("xds_lock_object",
@@ -120,6 +123,7 @@ void prepare_statements(pqxx::connection& c) {
             "SELECT (SELECT count(*) FROM registry_objects), "
             "(SELECT count(*) FROM document_entries), (SELECT count(*) FROM contents), "
             "(SELECT coalesce(sum(octet_length(data)), 0) FROM content_chunks)");
+  prepare_lifecycle_statements(c);  // issue 5
 }
 
 void rethrow_as_registry_error(const std::string& location) {

@@ -4,11 +4,13 @@
 // the mapping of database failures to XDS errors.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "passerelle/registry/content.hpp"
+#include "passerelle/registry/document_store.hpp"
 #include "passerelle/registry/store.hpp"
 
 namespace passerelle::store::detail {
@@ -42,6 +44,18 @@ void prepare_statements(pqxx::connection& connection);
 // Failure(XDSRepositoryError) when the bytes read differ from content.size.
 void insert_content(pqxx::work& tx, const std::string& repository_unique_id,
                     const std::string& unique_id, const registry::DocumentContent& content);
+
+// ---- issue 5: lifecycle (document_store_lifecycle.cpp), inside commit_lot ----
+void prepare_lifecycle_statements(pqxx::connection& connection);
+// ITI TF-3 §4.2.2 (CP-117): the addenda and transforms of a replaced
+// document are deprecated with it, transitively.
+void deprecate_dependents(pqxx::work& tx, const std::string& entry_uuid);
+void apply_new_versions(pqxx::work& tx, const Lot& lot);
+void apply_status_changes(pqxx::work& tx, const Lot& lot);
+// Returns the registered Folders that gained a member.
+std::vector<std::string> apply_propagations(pqxx::work& tx, const Lot& lot, std::int64_t lot_id);
+void touch_folders(pqxx::work& tx, std::vector<std::string> folders, const std::string& now_dtm);
+// ---- end issue 5 ----
 
 // Rethrows the exception in flight: a passerelle::Failure as is, anything
 // else as Failure(XDSRegistryError, location, …).

@@ -176,6 +176,120 @@ CREATE TABLE content_chunks (
 -- line without trying to compress them again.
 ALTER TABLE content_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
 )sql"},
+    // Issue 5: metadata update (ITI-57) makes new versions of a DocumentEntry
+    // or Folder that keep its uniqueId, so uniqueId is no longer unique per
+    // row; a (logicalId, version) pair is. Uniqueness of a uniqueId across
+    // logical ids stays enforced by the commit under its advisory lock.
+    Migration{3, R"sql(
+ALTER TABLE document_entries DROP CONSTRAINT document_entries_unique_id;
+CREATE INDEX document_entries_unique_id ON document_entries (unique_id);
+CREATE INDEX document_entries_logical_id ON document_entries (logical_id);
+ALTER TABLE folders DROP CONSTRAINT folders_unique_id;
+CREATE INDEX folders_unique_id ON folders (unique_id);
+CREATE UNIQUE INDEX registry_objects_version ON registry_objects (logical_id, version);
+)sql"},
+    // Issue 6: the patient's choices on a record (R-AUTH-2, -3, -5), each
+    // professional's authorisation (R-AUTH-1, -4) and the trace of every
+    // access and action (R-TRACE-1). Traces are append-only, enforced by
+    // triggers: the embedded cluster has a single (superuser) role, which
+    // privileges cannot restrain and a rule would only silence.
+    Migration{4, R"sql(
+ALTER TABLE patient_records
+  ADD COLUMN bris_de_glace text NOT NULL DEFAULT 'allowed'
+    CHECK (bris_de_glace IN ('allowed', 'opposed')),
+  ADD COLUMN centre_15 text NOT NULL DEFAULT 'allowed'
+    CHECK (centre_15 IN ('allowed', 'opposed'));
+
+CREATE TABLE treating_doctors (
+  patient_id text NOT NULL REFERENCES patient_records,
+  person_id  text NOT NULL,
+  since      timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (patient_id, person_id)
+);
+
+CREATE TABLE blocked_professionals (
+  patient_id text NOT NULL REFERENCES patient_records,
+  person_id  text NOT NULL,
+  since      timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (patient_id, person_id)
+);
+
+CREATE TABLE legal_representatives (
+  patient_id   text PRIMARY KEY REFERENCES patient_records,
+  family       text NOT NULL,
+  given        text NOT NULL,
+  relationship text NOT NULL CHECK (relationship IN ('parent', 'guardian', 'other')),
+  since        timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per (record, professional) ever authorised; an ended
+-- authorisation keeps its row so that the history stays readable.
+CREATE TABLE authorisations (
+  patient_id          text NOT NULL REFERENCES patient_records,
+  person_id           text NOT NULL,
+  status              text NOT NULL CHECK (status IN ('active', 'ended')),
+  granted_at          timestamptz NOT NULL DEFAULT now(),
+  last_access_at      timestamptz NOT NULL DEFAULT now(),
+  consent_declared_by text NOT NULL,
+  consent_declared_at timestamptz NOT NULL DEFAULT now(),
+  ended_at            timestamptz,
+  -- the organisation the professional acted for when authorised: its
+  -- non-professional staff act under it (R-ID-3)
+  structure_id        text NOT NULL DEFAULT '',
+  PRIMARY KEY (patient_id, person_id),
+  CHECK ((status = 'ended') = (ended_at IS NOT NULL))
+);
+
+-- patient_id has no foreign key: a refusal for a record that does not
+-- exist is traced too.
+CREATE TABLE traces (
+  trace_id           bigserial PRIMARY KEY,
+  at                 timestamptz NOT NULL DEFAULT clock_timestamp(),
+  actor_id           text NOT NULL,
+  actor_kind         text NOT NULL CHECK (actor_kind IN ('rpps', 'adeli', 'operator', 'other')),
+  actor_profession   text NOT NULL DEFAULT '',
+  structure_id       text NOT NULL DEFAULT '',
+  authentication     text NOT NULL CHECK (authentication IN
+                       ('directe', 'indirecte', 'indirecte_renforcee', 'operator_token', 'none')),
+  purpose            text NOT NULL CHECK (purpose IN ('normal', 'bris_de_glace', 'centre_15')),
+  secret_connection  boolean NOT NULL DEFAULT false,
+  patient_id         text NOT NULL,
+  document_unique_id text,
+  action             text NOT NULL CHECK (action IN
+                       ('authenticate', 'record_status', 'consult', 'search', 'retrieve',
+                        'add', 'replace', 'update_metadata', 'mask', 'unmask', 'make_visible',
+                        'archive', 'unarchive', 'delete', 'authorise', 'end_authorisation',
+                        'emergency_access', 'block', 'unblock', 'set_mt', 'unset_mt',
+                        'set_emergency', 'set_legal_representative',
+                        'remove_legal_representative', 'close_record', 'reopen_record')),
+  outcome            text NOT NULL CHECK (outcome IN ('allowed', 'refused')),
+  -- the professional a change is about (set_mt, block, authorise…)
+  subject_id         text NOT NULL DEFAULT '',
+  -- what was chosen or said: the emergency choices, the written
+  -- justification of an emergency access (R-AUTH-2)…
+  detail             text NOT NULL DEFAULT '',
+  reason_code        text NOT NULL DEFAULT '',
+  reason             text NOT NULL DEFAULT '',
+  request_id         text NOT NULL DEFAULT '',
+  CHECK ((outcome = 'refused') = (reason_code <> ''))
+);
+CREATE INDEX authorisations_structure ON authorisations (patient_id, structure_id)
+  WHERE status = 'active';
+CREATE INDEX traces_patient ON traces (patient_id, trace_id);
+CREATE INDEX traces_document ON traces (patient_id, document_unique_id, trace_id)
+  WHERE document_unique_id IS NOT NULL;
+
+CREATE FUNCTION traces_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'traces are append-only (R-TRACE-1): % refused', TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER traces_no_update_delete BEFORE UPDATE OR DELETE ON traces
+  FOR EACH ROW EXECUTE FUNCTION traces_append_only();
+CREATE TRIGGER traces_no_truncate BEFORE TRUNCATE ON traces
+  FOR EACH STATEMENT EXECUTE FUNCTION traces_append_only();
+)sql"},
 };
 
 // Any fixed key will do as long as nothing else on the database uses it; this

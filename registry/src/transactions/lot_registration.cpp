@@ -18,15 +18,6 @@
 namespace passerelle::registry::detail {
 namespace {
 
-std::string now_dtm() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y%m%d%H%M%S", &utc);
-  return text;
-}
-
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -46,8 +37,7 @@ bool is_document_relationship(const std::string& type) {
 // replaced documents replaceable, uniqueIds not already used differently.
 std::vector<Error> check_against_registry(store::ConnectionPool& pool, const Profile& profile,
                                           const SubmitObjectsRequest& request,
-                                          const Submission& submission,
-                                          std::vector<std::string>& deprecate) {
+                                          const Submission& submission, store::Lot& lot) {
   std::vector<Error> errors;
   const auto& set = submission.submission_sets.front();
 
@@ -104,15 +94,30 @@ std::vector<Error> check_against_registry(store::ConnectionPool& pool, const Pro
           errors.push_back({xds_codes::kRegistryMetadataError, Severity::Error,
                             association.entry_uuid,
                             "association: target '" + *end + "' is not a DocumentEntry"});
+        } else if (association.type != vocab::kSigns && target.status != vocab::kApproved) {
+          // ITI TF-3 §4.2.2 (CP-117): only an Approved document is replaced,
+          // transformed or appended to.
+          errors.push_back({xds_codes::kRegistryDeprecatedDocumentError, Severity::Error,
+                            association.entry_uuid,
+                            "association: only an Approved DocumentEntry can be the target of " +
+                                association.type.substr(association.type.rfind(':') + 1) + "; '" +
+                                *end + "' is " + target.status});
         } else if (replaces(association.type)) {
-          if (target.status != vocab::kApproved) {
-            errors.push_back({xds_codes::kRegistryMetadataError, Severity::Error,
-                              association.entry_uuid,
-                              "association: only an Approved DocumentEntry can be replaced; '" +
-                                  *end + "' is " + target.status});
-          } else {
-            deprecate.push_back(*end);
-          }
+          lot.deprecate.push_back(*end);
+          // The replacement joins the folders of the document it replaces.
+          lot.propagations.push_back({*end, association.source, false});
+        }
+      }
+      // A registered Folder that gains a member is updated (lastUpdateTime).
+      if (end == &association.source && association.type == vocab::kHasMember &&
+          target.kind == "Folder") {
+        if (target.status != vocab::kApproved) {
+          errors.push_back({xds_codes::kRegistryMetadataError, Severity::Error,
+                            association.entry_uuid,
+                            "association: Folder '" + *end + "' is " + target.status +
+                                " and accepts no new member"});
+        } else {
+          lot.touched_folders.push_back(*end);
         }
       }
     }
@@ -144,10 +149,11 @@ std::vector<Error> check_against_registry(store::ConnectionPool& pool, const Pro
   return errors;
 }
 
-// A database or pool failure is the registry's fault, whatever layer noticed
-// it; its cause goes to the log, not to the client.
+}  // namespace
+
 RegistryResponse internal_or_xds(const Error& error) {
-  if (error.code.rfind("XDS", 0) == 0 && error.code != xds_codes::kRegistryError) {
+  if ((error.code.rfind("XDS", 0) == 0 || error.code == xds_codes::kUnmodifiableMetadataError) &&
+      error.code != xds_codes::kRegistryError) {
     return failure(error);
   }
   auto response = failure(Error{xds_codes::kRegistryError, Severity::Error,
@@ -156,8 +162,6 @@ RegistryResponse internal_or_xds(const Error& error) {
   response.internal_detail = error.code + " at " + error.location + ": " + error.message;
   return response;
 }
-
-}  // namespace
 
 RegistryResponse register_lot(store::ConnectionPool& pool, const Profile& profile,
                               SubmitObjectsRequest request, LotContents contents) {
@@ -189,15 +193,14 @@ RegistryResponse register_lot(store::ConnectionPool& pool, const Profile& profil
   submission = read_submission(request);
 
   try {
-    std::vector<std::string> deprecate;
-    errors = check_against_registry(pool, profile, request, submission, deprecate);
+    store::Lot lot;
+    errors = check_against_registry(pool, profile, request, submission, lot);
     if (!errors.empty()) return failure(std::move(errors));
 
-    store::Lot lot;
     lot.request = &request;
     lot.submission = &submission;
     lot.contents = std::move(contents);
-    lot.deprecate = std::move(deprecate);
+    lot.now_dtm = now;
     store::XdsStore(pool).commit_lot(lot);
   } catch (const Failure& failure_) {
     return internal_or_xds(failure_.error());

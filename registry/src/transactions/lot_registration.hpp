@@ -19,6 +19,17 @@ using LotContents = std::vector<std::pair<std::string, DocumentContent>>;
 RegistryResponse register_lot(store::ConnectionPool& pool, const Profile& profile,
                               SubmitObjectsRequest request, LotContents contents);
 
+// ITI-57 Update Document Set (metadata_update.cpp).
+RegistryResponse update_document_set(store::ConnectionPool& pool, const Profile& profile,
+                                     SubmitObjectsRequest request);
+
+// The current time as an XDS DTM to the second, UTC (YYYYMMDDhhmmss).
+std::string now_dtm();
+
+// A database or pool failure is the registry's fault, whatever layer noticed
+// it; its cause goes to the log, not to the client.
+RegistryResponse internal_or_xds(const Error& error);
+
 // Slot helpers for the few attributes the registry and repository set.
 const Slot* find_slot(const RegistryObject& object, std::string_view name);
 void set_slot(RegistryObject& object, std::string_view name, std::string value);

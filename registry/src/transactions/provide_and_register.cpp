@@ -116,6 +116,17 @@ RegistryResponse Registry::provide_and_register(SubmitObjectsRequest request,
     }
   }
   if (!errors.empty()) return detail::failure(std::move(errors));
+  // ---- issue 9: the lot's IHE DSG signature, verified before anything is stored ----
+  if (options_.lot_signature_checker) {
+    std::vector<Error> refusals =
+        options_.lot_signature_checker(request, documents, *options_.profile);
+    if (!refusals.empty()) return detail::failure(std::move(refusals));
+  } else if (options_.profile->lot_signature_required) {
+    return detail::failure({repository_error(
+        xds_codes::kRepositoryError, "SubmissionSet",
+        "the profile requires signed lots but no signature trust anchors are configured")});
+  }
+  // ---- end issue 9 ----
   // ---- issue 8: CDA documents checked against their metadata first (cda_checks.cpp) ----
   return detail::with_cda_checks(options_, request, documents, [&] {
     return detail::register_lot(*pool_, *options_.profile, std::move(request), std::move(contents));

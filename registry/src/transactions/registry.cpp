@@ -15,4 +15,8 @@ RegistryResponse Registry::register_document_set(SubmitObjectsRequest request) {
   return detail::register_lot(*pool_, *options_.profile, std::move(request), {});
 }
 
+RegistryResponse Registry::update_document_set(SubmitObjectsRequest request) {
+  return detail::update_document_set(*pool_, *options_.profile, std::move(request));
+}
+
 }  // namespace passerelle::registry

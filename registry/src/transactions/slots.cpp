@@ -1,8 +1,19 @@
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 
 #include "lot_registration.hpp"
 
 namespace passerelle::registry::detail {
+
+std::string now_dtm() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y%m%d%H%M%S", &utc);
+  return text;
+}
 
 const Slot* find_slot(const RegistryObject& object, std::string_view name) {
   const auto it = std::find_if(object.slots.begin(), object.slots.end(),

@@ -15,7 +15,8 @@ constexpr std::string_view kMetadataError = xds_codes::kRegistryMetadataError;
 
 struct TypeRule {
   std::string_view type;
-  bool source_is_document;  // source must be a DocumentEntry of this submission
+  bool source_is_document;   // source must be a DocumentEntry of this submission
+  bool update_only = false;  // an ITI-57 operation
 };
 
 // clang-format off
@@ -28,6 +29,7 @@ constexpr TypeRule kTypes[] = {
     {vocab::kTransformReplace, true},
     {vocab::kSigns,            true},
     {vocab::kIsSnapshotOf,     true},
+    {vocab::kUpdateAvailabilityStatus, false, true},
 };
 // clang-format on
 
@@ -40,7 +42,10 @@ const TypeRule* find_type(std::string_view type) {
 
 // SubmissionSetStatus of a HasMember from the set: Original for an object of
 // the submission, Reference for one already registered.
-void check_set_member(const Association& a, bool member_of_submission, Collector& out) {
+// ITI TF-3 §4.2.2.1: required towards a DocumentEntry; towards a Folder or an
+// association it may be left out.
+void check_set_member(const Association& a, bool member_of_submission, bool required,
+                      Collector& out) {
   std::size_t slots = 0;
   std::size_t values = 0;
   for (const auto& slot : a.object->slots) {
@@ -54,6 +59,9 @@ void check_set_member(const Association& a, bool member_of_submission, Collector
             message("SubmissionSetStatus", "single-valued slot given several values", status));
   }
   if (member_of_submission) {
+    if (status.empty() && !required) {
+      return;
+    }
     if (status.empty()) {
       out.add(a.entry_uuid, kMetadataError, missing("SubmissionSetStatus"));
     } else if (status != "Original") {
@@ -67,9 +75,41 @@ void check_set_member(const Association& a, bool member_of_submission, Collector
   }
 }
 
+// An original submission (ITI-41/42) carries no ITI-57 semantics.
+void check_original_only(const Submission& submission, Collector& out) {
+  for (const auto& d : submission.documents) {
+    if (!d.logical_id.empty() && d.logical_id != d.entry_uuid) {
+      out.add(d.entry_uuid, kMetadataError,
+              message("lid",
+                      "must equal the entryUUID in an original submission; new versions "
+                      "go through ITI-57 Update Document Set",
+                      d.logical_id));
+    }
+  }
+  for (const auto& f : submission.folders) {
+    if (f.object != nullptr && !f.object->lid.empty() && f.object->lid != f.entry_uuid) {
+      out.add(f.entry_uuid, kMetadataError,
+              message("lid",
+                      "must equal the entryUUID in an original submission; new versions "
+                      "go through ITI-57 Update Document Set",
+                      f.object->lid));
+    }
+  }
+  for (const auto& a : submission.associations) {
+    if (a.object != nullptr && a.object->slot("PreviousVersion") != nullptr) {
+      out.add(a.entry_uuid, kMetadataError,
+              message("PreviousVersion", "is an ITI-57 Update Document Set slot",
+                      a.object->slot("PreviousVersion")->values.empty()
+                          ? ""
+                          : a.object->slot("PreviousVersion")->values.front()));
+    }
+  }
+}
+
 }  // namespace
 
-void check_associations(const Submission& submission, Collector& out) {
+void check_associations(const Submission& submission, SubmissionKind kind, Collector& out) {
+  if (kind == SubmissionKind::Original) check_original_only(submission, out);
   std::set<std::string, std::less<>> documents;
   std::set<std::string, std::less<>> members;  // DocumentEntries and Folders of the lot
   std::set<std::string, std::less<>> sets;
@@ -82,6 +122,7 @@ void check_associations(const Submission& submission, Collector& out) {
   for (const Association& a : submission.associations) {
     if (a.object == nullptr) continue;
     const TypeRule* rule = find_type(a.type);
+    if (rule != nullptr && rule->update_only && kind == SubmissionKind::Original) rule = nullptr;
     if (rule == nullptr) {
       out.add(a.entry_uuid, kMetadataError,
               message("associationType", "unknown association type", a.type));
@@ -91,7 +132,9 @@ void check_associations(const Submission& submission, Collector& out) {
       out.add(a.entry_uuid, kMetadataError,
               message("targetObject", "must differ from sourceObject", a.target));
     }
-    if (rule->source_is_document && !documents.contains(a.source)) {
+    // ITI-57 Submit Association links registered documents: the transaction checks them.
+    if (rule->source_is_document && !documents.contains(a.source) &&
+        kind == SubmissionKind::Original) {
       out.add(a.entry_uuid, kMetadataError,
               message("sourceObject",
                       "must be a DocumentEntry of this submission for " +
@@ -100,7 +143,7 @@ void check_associations(const Submission& submission, Collector& out) {
     }
     if (a.type == vocab::kHasMember && sets.contains(a.source)) {
       const bool member = members.contains(a.target);
-      check_set_member(a, member, out);
+      check_set_member(a, member, documents.contains(a.target), out);
       if (member) set_members.insert(a.target);
     }
   }

@@ -1,5 +1,6 @@
 // Folder (ITI TF-3 §4.2.3.4, Table 4.3.1-3 column "XDS DS / Register").
-// lastUpdateTime is the registry's to set: a client must not send it.
+// lastUpdateTime is the registry's to set: a value the client sends is
+// replaced at registration (NIST test data sends one and expects success).
 
 #include "passerelle/registry/datatypes.hpp"
 #include "passerelle/registry/vocabulary.hpp"
@@ -16,7 +17,7 @@ using enum Count;
 // clang-format off
 constexpr SlotRule kSlots[] = {
     // attribute        slot              need       count check
-    {"lastUpdateTime",  "lastUpdateTime", Forbidden, One,  nullptr},
+    {"lastUpdateTime",  "lastUpdateTime", Optional,  One,  nullptr},
 };
 
 constexpr IdRule kIds[] = {

@@ -17,6 +17,7 @@
 #include "passerelle/registry/ebrim.hpp"
 #include "passerelle/registry/metadata.hpp"
 #include "passerelle/registry/profile.hpp"
+#include "passerelle/registry/validation.hpp"
 
 namespace passerelle::registry::validation {
 
@@ -107,10 +108,17 @@ void check_submission_sets(const SubmitObjectsRequest& request, const Submission
                            const Profile& profile, Collector& out);
 void check_folders(const SubmitObjectsRequest& request, const Submission& submission,
                    const Profile& profile, Collector& out);
-void check_associations(const Submission& submission, Collector& out);
+void check_associations(const Submission& submission, SubmissionKind kind, Collector& out);
 // Rules across the lot: one set, same patient, unique uniqueIds, authorities.
 void check_lot(const SubmitObjectsRequest& request, const Submission& submission,
                const Profile& profile, Collector& out);
+
+// ---- issue 8: profile lists beyond the code classifications ----
+// referenceIdList type codes in the profile's "referenceIdType" list (reference_id_rules.cpp).
+void check_reference_ids(const Submission& submission, const Profile& profile, Collector& out);
+// Listed codes still valid at the submissionTime (code_validity_rules.cpp).
+void check_code_validity(const Submission& submission, const Profile& profile, Collector& out);
+// ---- end issue 8 ----
 
 // Whether the package is classified with that node (top-level or nested Classification).
 bool classified_as(const SubmitObjectsRequest& request, const RegistryObject& package,

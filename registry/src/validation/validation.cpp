@@ -75,13 +75,18 @@ bool classified_as(const SubmitObjectsRequest& request, const RegistryObject& pa
 }  // namespace validation
 
 std::vector<Error> validate_submission(const SubmitObjectsRequest& request,
-                                       const Submission& submission, const Profile& profile) {
+                                       const Submission& submission, const Profile& profile,
+                                       SubmissionKind kind) {
   validation::Collector out(request);
   validation::check_lot(request, submission, profile, out);
   validation::check_submission_sets(request, submission, profile, out);
   validation::check_document_entries(submission, profile, out);
   validation::check_folders(request, submission, profile, out);
-  validation::check_associations(submission, out);
+  validation::check_associations(submission, kind, out);
+  // ---- issue 8: referenceIdList types and code validity dates ----
+  validation::check_reference_ids(submission, profile, out);
+  validation::check_code_validity(submission, profile, out);
+  // ---- end issue 8 ----
   return out.take();
 }
 

@@ -25,4 +25,14 @@ inline constexpr const char* kUnresolvedXopInclude = "passerelle:UnresolvedXopIn
 inline constexpr const char* kUnsupportedMediaType = "passerelle:UnsupportedMediaType";
 inline constexpr const char* kInternalError = "passerelle:InternalError";
 
+// XML-DSig (signature/): any signature that does not verify, with the reason
+// in the message.
+inline constexpr const char* kSignatureInvalid = "passerelle:SignatureInvalid";
+
+// WS-Security 1.1 fault subcodes (the VIHF assertion, issue 6).
+inline constexpr const char* kInvalidSecurity = "wsse:InvalidSecurity";
+inline constexpr const char* kInvalidSecurityToken = "wsse:InvalidSecurityToken";
+inline constexpr const char* kFailedAuthentication = "wsse:FailedAuthentication";
+inline constexpr const char* kFailedCheck = "wsse:FailedCheck";
+
 }  // namespace passerelle::codes

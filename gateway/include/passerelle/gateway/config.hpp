@@ -35,6 +35,15 @@ struct ServerConfig {
   std::filesystem::path operator_token_file;
   // Most objects an ITI-18 LeafClass answer carries (XDSTooManyResults above).
   std::size_t max_query_results = 1000;
+  // Issue 9: trust anchors (PEM) of ITI-41 lot signatures; empty = none.
+  std::filesystem::path signature_trust;
+  // "required" or "optional" overrides the profile's lot_signature.required; "" keeps it.
+  std::string lot_signature;
+  // ---- issue 6: access policy ----
+  // Habilitation matrix (R-READ-5, docs/policy.md); empty = the shipped one.
+  // Loaded at startup when the profile's access_policy is on.
+  std::filesystem::path habilitation;
+  // ---- end issue 6: access policy ----
 
   std::size_t threads = 0;  // 0 = hardware concurrency (network threads)
   std::size_t workers = 0;  // 0 = hardware concurrency (request handling threads)
@@ -45,6 +54,15 @@ struct ServerConfig {
   std::chrono::milliseconds shutdown_grace{30'000};
   std::size_t spill_threshold = 1024u * 1024u;  // attachments larger than this go to disk
   std::filesystem::path spool_dir;              // empty = system temp dir
+
+  // ---- issue 6: VIHF identity (docs/identity.md) ----
+  // "required" or "optional"; serve() puts the profile's identity.vihf here
+  // when the flag is not given. Anything but "required" is optional.
+  std::string vihf;
+  std::filesystem::path vihf_trust;  // PEM bundle of trusted VIHF signers and/or CAs
+  std::chrono::seconds vihf_clock_skew{60};
+  bool vihf_match_tls = false;  // the assertion must match the TLS client certificate
+  // ---- end issue 6 ----
 };
 
 }  // namespace passerelle::gateway

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "passerelle/soap/access_context.hpp"
 #include "passerelle/soap/envelope.hpp"
 
 namespace passerelle::gateway {
@@ -20,6 +21,12 @@ struct CallContext {
   std::string request_id;
   std::string peer;            // remote address:port
   std::string client_subject;  // verified TLS client certificate subject (RFC 2253), or ""
+  // issue 5 (ITI-62): the request carried the operator token of the operator
+  // API (Authorization: Bearer …), checked by the pipeline.
+  bool operator_authenticated = false;
+  // issue 6: the caller as its verified VIHF says, set by the identity step
+  // before the handler runs; empty when no VIHF was sent and none is required.
+  std::optional<soap::AccessContext> access;
 };
 
 using SoapHandler = std::function<soap::SoapResponse(const soap::SoapRequest&, const CallContext&)>;

@@ -19,6 +19,10 @@ struct CodeEntry {
   std::string code;
   std::string scheme;  // coding scheme as sent in the codingScheme slot (OID or name)
   std::string display;
+  // ---- issue 8: end of validity (SVS dateFin), YYYYMMDD[hhmmss]; "" = still valid ----
+  // (initialised so that {code, scheme, display} aggregates stay warning-free)
+  std::string valid_until = {};
+  // ---- end issue 8 ----
 };
 
 class CodeList {
@@ -65,6 +69,30 @@ struct Profile {
   // is stored. See registry/src/transactions/cda_checks.cpp.
   bool validate_cda = false;
   // ---- end issue 8 ----
+
+  // ---- issue 6: VIHF identity (profile.json "identity": {"vihf": "required"|"optional"}) ----
+  // required: every SOAP request must carry a valid VIHF assertion (the DMP);
+  // optional: an assertion is verified when present (docs/identity.md).
+  bool vihf_required = false;
+  // ---- end issue 6 ----
+
+  // ---- issue 5: lifecycle (profile.json "lifecycle": {"statuses": [...]}) ----
+  // Availability statuses an ITI-57 UpdateAvailabilityStatus may set besides
+  // Approved and Deprecated: the DMP's Archived and Deleted (CI-SIS JDV_J52).
+  std::set<std::string, std::less<>> lifecycle_statuses;
+  // ---- end issue 5 ----
+
+  // ---- issue 6: access policy (profile.json "access_policy": {"enabled": true}) ----
+  // true: every XDS transaction passes through the DMP access policy
+  // (gateway/src/access, docs/policy-enforcement.md); false: plain XDS.b.
+  bool access_policy = false;
+  // ---- end issue 6: access policy ----
+
+  // ---- issue 9: lot signatures (profile.json "lot_signature": {"required": true}) ----
+  // true: an ITI-41 lot without an IHE DSG signature document is refused
+  // (dmp-xds-mapping.md §8); a signature present is verified either way.
+  bool lot_signature_required = false;
+  // ---- end issue 9 ----
 
   const CodeList* codes(std::string_view attribute) const;
 };

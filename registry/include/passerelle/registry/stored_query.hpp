@@ -6,6 +6,7 @@
 // parameter syntax are documented in docs/stored-queries.md.
 
 #include <cstddef>
+#include <functional>  // issue 6
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,6 +56,21 @@ struct StoredQueryRequest {
   std::vector<Parameter> parameters;  // one per rim:Slot, in document order
 };
 
+// ---- issue 6: access policy ----
+struct DocumentEntry;
+// A query restricted to what one caller may see (R-READ-1..6): only the
+// objects of `patient_id`, no DocumentEntry for which `visible` is false and
+// no Association with such an end. Applied to every candidate before the
+// XDSTooManyResults cap and before ObjectRefs or LeafClass objects are built,
+// so neither counts nor ids leak a hidden entry. `visible` is given the
+// attributes the policy reads: entryUUID, status, typeCode,
+// confidentialityCodes and authorPerson (docs/policy-enforcement.md).
+struct QueryVisibility {
+  std::string patient_id;
+  std::function<bool(const DocumentEntry&)> visible;
+};
+// ---- end issue 6: access policy ----
+
 struct QueryOptions {
   // XDSTooManyResults above this many objects in a LeafClass answer.
   std::size_t max_results = 1000;
@@ -79,6 +95,8 @@ class StoredQueries {
 
   // Never throws for query errors: they come back as a Failure response.
   AdhocQueryResponse run(const StoredQueryRequest& request);
+  // issue 6: the same, restricted to what `visibility` lets through (null: no restriction).
+  AdhocQueryResponse run(const StoredQueryRequest& request, const QueryVisibility* visibility);
 
  private:
   store::ConnectionPool& pool_;

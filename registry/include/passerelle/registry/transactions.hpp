@@ -67,12 +67,30 @@ using DocumentChecker = std::function<std::vector<Error>(
     std::string_view bytes, const DocumentEntry& entry, const SubmissionSet* set)>;
 // ---- end issue 8 ----
 
+// ---- issue 9: lot signature (IHE DSG) check in ITI-41 ----
+// Finds the lot's signature DocumentEntry, checks its metadata and verifies
+// it against the bytes of the lot's documents; returns the refusals
+// (RegistryErrors, empty = accepted). Lives in the gateway
+// (gateway/src/xds/lot_signature_check.cpp), which links signature/.
+// Called before anything is stored; `profile` decides whether an unsigned
+// lot is refused (Profile::lot_signature_required).
+using LotSignatureChecker = std::function<std::vector<Error>(
+    const SubmitObjectsRequest& request, const std::vector<ProvidedDocument>& documents,
+    const Profile& profile)>;
+// ---- end issue 9 ----
+
 struct RegistryOptions {
   std::shared_ptr<const Profile> profile;
   std::string repository_unique_id;  // this repository's OID
   // Issue 8: required when the profile turns CDA checks on (profile->validate_cda);
   // without it such a profile refuses every CDA lot (fails closed).
   DocumentChecker document_checker;
+  // ---- issue 9 ----
+  // Required when the profile requires lot signatures; without it such a
+  // profile refuses every lot (fails closed). When set, any lot carrying a
+  // signature document is verified.
+  LotSignatureChecker lot_signature_checker = nullptr;
+  // ---- end issue 9 ----
 };
 
 class Registry {
@@ -83,6 +101,19 @@ class Registry {
   RegistryResponse provide_and_register(SubmitObjectsRequest request,
                                         std::vector<ProvidedDocument> documents);  // ITI-41
   RetrieveResponse retrieve(const std::vector<RetrieveItem>& items);               // ITI-43
+  // ITI-57 Update Document Set (issue 5): new versions of DocumentEntries and
+  // Folders, availability status changes (Approved, Deprecated and the
+  // profile's lifecycle statuses), Submit Association.
+  RegistryResponse update_document_set(SubmitObjectsRequest request);
+  // ---- issue 5: ITI-62 ----
+  // ITI-62 Remove Metadata (operator use; the gateway checks the credential):
+  // removes the registry metadata of `object_ids` (entryUUIDs of
+  // DocumentEntries, Folders, SubmissionSets, Associations) all or nothing.
+  // Failure with UnresolvedReferenceException, ReferencesExistException or
+  // XDSUnreferencedObjectException (location = the object), or
+  // XDSRegistryError when the database fails. Repository content stays.
+  RegistryResponse remove_metadata(const std::vector<std::string>& object_ids);
+  // ---- end ITI-62 ----
 
   const RegistryOptions& options() const { return options_; }
 

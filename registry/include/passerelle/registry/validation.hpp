@@ -19,7 +19,14 @@ namespace passerelle::registry {
 // (xds_codes.hpp), location = the id of the object concerned and a message
 // naming the attribute. Empty when valid. Expects ids already resolved to
 // urn:uuid (identifiers.hpp).
+// Original: ITI-41/42, new objects only (a logicalId other than the
+// entryUUID, a PreviousVersion slot or an UpdateAvailabilityStatus
+// association is refused). MetadataUpdate: ITI-57, whose operations the
+// transaction checks against the registry (metadata_update.cpp).
+enum class SubmissionKind { Original, MetadataUpdate };
+
 std::vector<Error> validate_submission(const SubmitObjectsRequest& request,
-                                       const Submission& submission, const Profile& profile);
+                                       const Submission& submission, const Profile& profile,
+                                       SubmissionKind kind = SubmissionKind::Original);
 
 }  // namespace passerelle::registry

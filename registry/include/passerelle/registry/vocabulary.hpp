@@ -56,6 +56,8 @@ inline constexpr const char* kAppend = "urn:ihe:iti:2007:AssociationType:APND";
 inline constexpr const char* kTransformReplace = "urn:ihe:iti:2007:AssociationType:XFRM_RPLC";
 inline constexpr const char* kSigns = "urn:ihe:iti:2007:AssociationType:signs";
 inline constexpr const char* kIsSnapshotOf = "urn:ihe:iti:2010:AssociationType:IsSnapshotOf";
+inline constexpr const char* kUpdateAvailabilityStatus =
+    "urn:ihe:iti:2010:AssociationType:UpdateAvailabilityStatus";
 
 // Status values (ebRS and the CI-SIS extensions, JDV_J52)
 inline constexpr const char* kApproved = "urn:oasis:names:tc:ebxml-regrep:StatusType:Approved";

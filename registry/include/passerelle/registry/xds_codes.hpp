@@ -28,4 +28,21 @@ inline constexpr const char* kStoredQueryMissingParam = "XDSStoredQueryMissingPa
 inline constexpr const char* kResultNotSinglePatient = "XDSResultNotSinglePatient";
 inline constexpr const char* kTooManyResults = "XDSTooManyResults";
 
+// ---- issue 5: lifecycle (ITI TF-2b §3.57.4.1.3.5, ITI TF-3 §4.2.2) ----
+inline constexpr const char* kRegistryDeprecatedDocumentError =
+    "XDSRegistryDeprecatedDocumentError";
+inline constexpr const char* kMetadataUpdateError = "XDSMetadataUpdateError";
+inline constexpr const char* kMetadataUpdateOperationError = "XDSMetadataUpdateOperationError";
+inline constexpr const char* kMetadataVersionError = "XDSMetadataVersionError";
+inline constexpr const char* kMetadataIdentifierError = "XDSMetadataIdentifierError";
+inline constexpr const char* kPatientIdReconciliationError = "XDSPatientIDReconciliationError";
+inline constexpr const char* kUnmodifiableMetadataError = "UnmodifiableMetadataError";
+// ---- end issue 5 ----
+
+// ---- issue 5: ITI-62 (ITI TF-2b §3.62.4.1.3; ebRS 3.0 codes, no XDS prefix) ----
+inline constexpr const char* kUnresolvedReference = "UnresolvedReferenceException";
+inline constexpr const char* kReferencesExist = "ReferencesExistException";
+inline constexpr const char* kUnreferencedObject = "XDSUnreferencedObjectException";
+// ---- end ITI-62 ----
+
 }  // namespace passerelle::xds_codes

@@ -1,13 +1,13 @@
-#include "ebxml21_to_30.hpp"
+#include "passerelle/conformance/ebxml21_to_30.hpp"
 
 #include <cctype>
 #include <map>
-#include <stdexcept>
 #include <vector>
 
+#include "passerelle/core/error.hpp"
 #include "passerelle/core/xml.hpp"
 
-namespace passerelle::testing {
+namespace passerelle::conformance {
 namespace {
 
 constexpr const char* kXmlNs = "http://www.w3.org/XML/1998/namespace";
@@ -36,8 +36,9 @@ void append_optional_attribute(std::string& out, const xercesc::DOMElement& elem
 }
 
 [[noreturn]] void unexpected(const xercesc::DOMElement& element, const std::string& where) {
-  throw std::runtime_error("ebxml21_to_30: unexpected {" + xml::namespace_uri(element) + "}" +
-                           xml::local_name(element) + " in " + where);
+  throw Failure(kUnsupportedConstruct, where,
+                "unexpected {" + xml::namespace_uri(element) + "}" + xml::local_name(element) +
+                    " in " + where);
 }
 
 class Converter {
@@ -45,25 +46,34 @@ class Converter {
   explicit Converter(const Ebxml21Options& options) : options_(options) {}
 
   std::string convert(const xercesc::DOMElement& root) {
-    if (!xml::is_element(root, kEbRs21, "SubmitObjectsRequest")) {
-      unexpected(root, "document root (want rs:SubmitObjectsRequest, registry:xsd:2.1)");
+    const xercesc::DOMElement* request = &root;
+    if (xml::local_name(root) == "ProvideAndRegisterDocumentSetRequest") {
+      request = xml::first_child_element(root, kEbLcm30, "SubmitObjectsRequest");
+      if (request == nullptr) unexpected(root, "document root (no lcm:SubmitObjectsRequest)");
+    }
+    if (xml::is_element(*request, kEbRs21, "SubmitObjectsRequest")) {
+      rim_ = kEbRim21;
+    } else if (xml::is_element(*request, kEbLcm30, "SubmitObjectsRequest")) {
+      rim_ = kEbRim30;
+    } else {
+      unexpected(*request, "document root (want a SubmitObjectsRequest, 2.1 or 3.0)");
     }
     std::string out =
         "<lcm:SubmitObjectsRequest xmlns:lcm=\"urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0\" "
         "xmlns:rim=\"urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0\"><rim:RegistryObjectList>";
-    for (const auto* list : xml::child_elements(root)) {
-      if (!xml::is_element(*list, kEbRim21, "LeafRegistryObjectList")) {
-        unexpected(*list, "rs:SubmitObjectsRequest");
-      }
+    const std::string list_name =
+        rim_ == kEbRim21 ? "LeafRegistryObjectList" : "RegistryObjectList";
+    for (const auto* list : xml::child_elements(*request)) {
+      if (!xml::is_element(*list, rim_, list_name)) unexpected(*list, "SubmitObjectsRequest");
       for (const auto* object : xml::child_elements(*list)) {
-        if (xml::namespace_uri(*object) != kEbRim21) unexpected(*object, "LeafRegistryObjectList");
+        if (xml::namespace_uri(*object) != rim_) unexpected(*object, list_name);
         const auto kind = xml::local_name(*object);
-        if (kind == "ObjectRef") continue;  // 3.0 registries know their own classification nodes
+        if (kind == "ObjectRef") continue;  // a 3.0 registry knows its own objects
         if (kind == "ExtrinsicObject" || kind == "RegistryPackage" || kind == "Classification" ||
             kind == "Association" || kind == "ExternalIdentifier") {
           out += object_xml(*object, "");
         } else {
-          unexpected(*object, "LeafRegistryObjectList");
+          unexpected(*object, list_name);
         }
       }
     }
@@ -78,14 +88,22 @@ class Converter {
     const bool needs_generated_id =
         kind == "Classification" || kind == "ExternalIdentifier" || kind == "Association";
     std::string id = attribute_or(element, "id");
+    // A nested Classification or ExternalIdentifier is never referred to, and
+    // the testkit reuses their ids across objects (id_1 in two documents):
+    // each gets an id of its own.
+    if (!parent_id.empty() && (kind == "Classification" || kind == "ExternalIdentifier")) {
+      id.clear();
+    }
     if (id.empty()) {
       if (!needs_generated_id) unexpected(element, "a lot (ExtrinsicObject/RegistryPackage id)");
       id = generated_id();
     }
 
+    // Children name their parent by its id as found (callers key their
+    // bookkeeping on it); every id is mapped only when written.
     std::string out = "<rim:" + kind;
-    append_attribute(out, "id", id);
-    append_optional_attribute(out, element, "lid");
+    append_attribute(out, "id", mapped(id));
+    if (const auto lid = xml::attribute(element, "lid")) append_attribute(out, "lid", mapped(*lid));
     append_optional_attribute(out, element, "objectType");
     if (kind == "ExtrinsicObject") {
       append_optional_attribute(out, element, "mimeType");
@@ -94,7 +112,7 @@ class Converter {
       std::string classified = attribute_or(element, "classifiedObject", parent_id);
       if (classified.empty())
         unexpected(element, "a lot (Classification without classifiedObject)");
-      append_attribute(out, "classifiedObject", classified);
+      append_attribute(out, "classifiedObject", mapped(classified));
       append_optional_attribute(out, element, "classificationScheme");
       append_optional_attribute(out, element, "classificationNode");
       append_optional_attribute(out, element, "nodeRepresentation");
@@ -106,22 +124,25 @@ class Converter {
       if (options_.external_identifier_value) {
         value = options_.external_identifier_value(owner, scheme, value);
       }
-      append_attribute(out, "registryObject", owner);
+      append_attribute(out, "registryObject", mapped(owner));
       append_attribute(out, "identificationScheme", scheme);
       append_attribute(out, "value", value);
     } else if (kind == "Association") {
       append_attribute(out, "associationType",
                        association_type_urn(attribute_or(element, "associationType")));
-      append_optional_attribute(out, element, "sourceObject");
-      append_optional_attribute(out, element, "targetObject");
+      for (const char* end : {"sourceObject", "targetObject"}) {
+        if (const auto value = xml::attribute(element, end))
+          append_attribute(out, end, mapped(*value));
+      }
     }
     out += '>';
 
-    // ebRIM 3.0 order: Slot*, Name?, Description?, Classification*, ExternalIdentifier*.
-    std::vector<const xercesc::DOMElement*> slots, names, descriptions, classifications,
+    // ebRIM 3.0 order: Slot*, Name?, Description?, VersionInfo?, Classification*,
+    // ExternalIdentifier*.
+    std::vector<const xercesc::DOMElement*> slots, names, descriptions, versions, classifications,
         identifiers;
     for (const auto* child : xml::child_elements(element)) {
-      if (xml::namespace_uri(*child) != kEbRim21) unexpected(*child, kind);
+      if (xml::namespace_uri(*child) != rim_) unexpected(*child, kind);
       const auto local = xml::local_name(*child);
       if (local == "Slot") {
         slots.push_back(child);
@@ -129,6 +150,8 @@ class Converter {
         names.push_back(child);
       } else if (local == "Description") {
         descriptions.push_back(child);
+      } else if (local == "VersionInfo") {
+        versions.push_back(child);
       } else if (local == "Classification" && kind != "Classification") {
         classifications.push_back(child);
       } else if (local == "ExternalIdentifier" && kind != "ExternalIdentifier") {
@@ -142,6 +165,11 @@ class Converter {
     for (const auto* name : names) out += international_string_xml(*name, "Name");
     for (const auto* description : descriptions) {
       out += international_string_xml(*description, "Description");
+    }
+    for (const auto* version : versions) {
+      out += "<rim:VersionInfo";
+      append_optional_attribute(out, *version, "versionName");
+      out += "/>";
     }
     for (const auto* classification : classifications) out += object_xml(*classification, id);
     for (const auto* identifier : identifiers) out += object_xml(*identifier, id);
@@ -158,9 +186,9 @@ class Converter {
     append_optional_attribute(out, slot, "slotType");
     out += "><rim:ValueList>";
     for (const auto* list : xml::child_elements(slot)) {
-      if (!xml::is_element(*list, kEbRim21, "ValueList")) unexpected(*list, "Slot " + name);
+      if (!xml::is_element(*list, rim_, "ValueList")) unexpected(*list, "Slot " + name);
       for (const auto* value : xml::child_elements(*list)) {
-        if (!xml::is_element(*value, kEbRim21, "Value")) unexpected(*value, "Slot " + name);
+        if (!xml::is_element(*value, rim_, "Value")) unexpected(*value, "Slot " + name);
         out += "<rim:Value>" + xml::escape(xml::text_content(*value)) + "</rim:Value>";
       }
     }
@@ -170,7 +198,7 @@ class Converter {
   std::string international_string_xml(const xercesc::DOMElement& element, const char* tag) {
     std::string out = std::string("<rim:") + tag + ">";
     for (const auto* localized : xml::child_elements(element)) {
-      if (!xml::is_element(*localized, kEbRim21, "LocalizedString")) unexpected(*localized, tag);
+      if (!xml::is_element(*localized, rim_, "LocalizedString")) unexpected(*localized, tag);
       out += "<rim:LocalizedString";
       if (const auto lang = xml::attribute(*localized, kXmlNs, "lang")) {
         append_attribute(out, "xml:lang", *lang);
@@ -182,7 +210,12 @@ class Converter {
     return out + "</rim:" + tag + ">";
   }
 
+  std::string mapped(const std::string& id) const {
+    return options_.object_id ? options_.object_id(id) : id;
+  }
+
   const Ebxml21Options& options_;
+  std::string_view rim_ = kEbRim21;
   int next_id_ = 0;
 };
 
@@ -200,14 +233,14 @@ std::string association_type_urn(const std::string& type) {
   if (type.rfind("urn:", 0) == 0) return type;
   const auto found = kUrns.find(type);
   if (found == kUrns.end()) {
-    throw std::runtime_error("ebxml21_to_30: unknown associationType '" + type + "'");
+    throw Failure(kUnsupportedConstruct, "Association", "unknown associationType '" + type + "'");
   }
   return found->second;
 }
 
-std::string ebxml21_to_30(std::string_view xml21, const Ebxml21Options& options) {
-  const auto document = xml::parse(xml21, {}, "ebXML 2.1 metadata");
+std::string ebxml21_to_30(std::string_view xml, const Ebxml21Options& options) {
+  const auto document = xml::parse(xml, {}, "submission metadata");
   return Converter(options).convert(document.root());
 }
 
-}  // namespace passerelle::testing
+}  // namespace passerelle::conformance

@@ -1,0 +1,41 @@
+#pragma once
+
+// Placeholders of the testkit ($patientid$, $docuid1$, orig_uuid, …) and the
+// fresh identifiers the toolkit gives every run (uniqueIds, UUIDs, patients).
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+
+namespace passerelle::conformance {
+
+// Replaces every symbol by its value, longest symbol first (so "$a$" never
+// eats the start of "$a$_2"); values are XML-escaped when `escape` (the text
+// is XML and a CX holds '&').
+std::string substitute(std::string text, const std::map<std::string, std::string>& values,
+                       bool escape = true);
+
+// The first "$name$" left in `text`, "" when none.
+std::string first_placeholder(const std::string& text);
+
+// Fresh identifiers for one run: OIDs under `oid_root` (a per-run arc, so two
+// runs never collide), random v4 UUIDs, patient ids.
+class IdFactory {
+ public:
+  // `run_stamp` makes the OIDs of this run unique (e.g. the start time).
+  IdFactory(std::string oid_root, std::uint64_t run_stamp);
+
+  std::string unique_id();  // "<root>.<stamp>.<n>"
+  std::string uuid();       // "urn:uuid:…"
+  // "P<stamp><n>^^^&<authority>&ISO", then "^<type_code>" when not empty.
+  std::string patient(const std::string& authority, const std::string& type_code = "");
+
+ private:
+  std::string root_;
+  std::uint64_t stamp_;
+  std::uint64_t counter_ = 0;
+  std::mt19937_64 random_;
+};
+
+}  // namespace passerelle::conformance

@@ -1,0 +1,64 @@
+#include "passerelle/conformance/placeholders.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include "passerelle/core/xml.hpp"
+#include "text.hpp"
+
+namespace passerelle::conformance {
+
+std::string substitute(std::string text, const std::map<std::string, std::string>& values,
+                       bool escape) {
+  std::vector<std::pair<std::string, std::string>> ordered(values.begin(), values.end());
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [symbol, raw] : ordered) {
+    text = replace_all(std::move(text), symbol, escape ? xml::escape(raw) : raw);
+  }
+  return text;
+}
+
+std::string first_placeholder(const std::string& text) {
+  for (auto at = text.find('$'); at != std::string::npos; at = text.find('$', at + 1)) {
+    std::size_t end = at + 1;
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
+      ++end;
+    }
+    if (end > at + 1 && end < text.size() && text[end] == '$') {
+      return text.substr(at, end - at + 1);
+    }
+  }
+  return "";
+}
+
+IdFactory::IdFactory(std::string oid_root, std::uint64_t run_stamp)
+    : root_(std::move(oid_root)), stamp_(run_stamp), random_(std::random_device{}()) {}
+
+std::string IdFactory::unique_id() {
+  return root_ + "." + std::to_string(stamp_) + "." + std::to_string(++counter_);
+}
+
+std::string IdFactory::uuid() {
+  static constexpr const char* kHex = "0123456789abcdef";
+  std::string out = "urn:uuid:";
+  const std::uint64_t high = random_(), low = random_();
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
+    const std::uint64_t word = i < 16 ? high : low;
+    auto nibble = static_cast<unsigned>((word >> (4 * (15 - (i % 16)))) & 0xF);
+    if (i == 12) nibble = 4;                 // version 4
+    if (i == 16) nibble = 8 | (nibble & 3);  // RFC 4122 variant
+    out += kHex[nibble];
+  }
+  return out;
+}
+
+std::string IdFactory::patient(const std::string& authority, const std::string& type_code) {
+  return "P" + std::to_string(stamp_) + std::to_string(++counter_) + "^^^&" + authority + "&ISO" +
+         (type_code.empty() ? "" : "^" + type_code);
+}
+
+}  // namespace passerelle::conformance

@@ -1,0 +1,100 @@
+#pragma once
+
+// The DMP access policy (issue 6, docs/policy-enforcement.md) as the XDS
+// handlers use it: one object per gateway, built once from the profile, the
+// habilitation matrix and the store. It fetches the record state, asks the
+// pure policy (gateway/policy) and writes the traces (R-TRACE-1); the
+// handlers only say what is being done. When the profile's access_policy is
+// off, or the request carried no VIHF (and the identity step let it through),
+// nothing here applies and the handlers behave as a plain XDS.b actor.
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "passerelle/gateway/router.hpp"
+#include "passerelle/policy/decide.hpp"
+#include "passerelle/registry/metadata.hpp"
+#include "passerelle/registry/profile.hpp"
+#include "passerelle/registry/record_state.hpp"
+#include "passerelle/registry/store.hpp"
+#include "passerelle/registry/stored_query.hpp"
+#include "passerelle/registry/traces.hpp"
+
+namespace passerelle::gateway::access {
+
+// What an allowed read lets the caller see.
+struct ReadGrant {
+  std::string patient_id;  // the VIHF's record
+  policy::ReadFilter filter;
+  store::TraceActor actor;
+  registry::QueryVisibility visibility() const;
+};
+
+class AccessControl {
+ public:
+  AccessControl(std::shared_ptr<store::ConnectionPool> pool,
+                std::shared_ptr<const registry::Profile> profile,
+                std::shared_ptr<const policy::HabilitationMatrix> matrix);
+
+  // The policy applies to this request: profile on and a verified VIHF.
+  bool applies(const CallContext& call) const;
+
+  // ITI-18 / ITI-43 (R-AUTH-*, R-READ-*). `request_patient` is the patient
+  // the request names, "" when it names none; it must be the VIHF's
+  // resource-id (soap::wss::check_patient's Failure otherwise). A refusal is
+  // traced and thrown as Failure(refusal code, location, reason); an allowed
+  // access is traced as `action` and touches the caller's authorisation.
+  // nullopt when the policy does not apply.
+  std::optional<ReadGrant> grant_read(const CallContext& call, const std::string& request_patient,
+                                      store::TraceAction action) const;
+
+  // ITI-43: the uniqueIds among `unique_ids` the grant does not let the
+  // caller read (another record's, or hidden by the filter). The handler
+  // answers them exactly as unknown ones (R-READ-1).
+  std::set<std::string> hidden_documents(const ReadGrant& grant,
+                                         const std::vector<std::string>& unique_ids) const;
+
+  // Traces one retrieved document of an allowed read.
+  void trace_document(const ReadGrant& grant, store::TraceAction action,
+                      const std::string& document_unique_id) const;
+
+  // ITI-41/42 (R-AUTH-*, R-DOC-3/4, R-SPEC-*): decided before anything is
+  // stored. A refusal is traced and thrown (Failure as above). Allowed: the
+  // traces of the lot, to be written in the lot's own transaction (but
+  // written standalone here until the registry takes a before-commit hook).
+  std::vector<store::Trace> check_add(const CallContext& call,
+                                      std::span<const registry::DocumentEntry> documents) const;
+
+  // ITI-57 (R-CHG-*): one decision per change of `target`.
+  void check_change(const CallContext& call, policy::DocumentChange change,
+                    const registry::DocumentEntry& target) const;
+
+  // Writes traces standalone (reads, refusals, and writes after commit).
+  void append(const std::vector<store::Trace>& traces) const;
+
+ private:
+  struct Evaluated {
+    policy::Decision decision;
+    store::TraceActor actor;
+    std::string patient_id;
+    policy::RecordState record;
+  };
+  Evaluated evaluate(const CallContext& call, const std::string& patient_id,
+                     const policy::Operation& operation) const;
+  [[noreturn]] void refuse(const Evaluated& evaluated, store::TraceAction action,
+                           const std::string& document_unique_id) const;
+
+  std::shared_ptr<store::ConnectionPool> pool_;
+  std::shared_ptr<const registry::Profile> profile_;
+  std::shared_ptr<const policy::HabilitationMatrix> matrix_;
+};
+
+// The record state the policy reads, from the store's one-query view.
+policy::RecordState record_state_of(const std::optional<store::RecordAccessState>& state,
+                                    const std::string& patient_id);
+
+}  // namespace passerelle::gateway::access

@@ -1,0 +1,251 @@
+#define BOOST_TEST_MODULE conformance
+#include <boost/test/unit_test.hpp>
+// Module name first, then Boost.Test: kept apart from the includes below.
+
+// The conformance harness (conformance/) against our own gateway: real
+// HTTPS, real PostgreSQL, the `ihe-test` profile with patient records
+// required (so XDSUnknownPatientId can be tested), patients set up through
+// the operator API (--record-setup). It replays the registry, repository,
+// metadata update and remove collections of the NIST testkit
+// (../shared/corpus/nist-testkit) and pins the outcome: every test listed in
+// conformance/expected/passerelle-ihe-test.txt must pass, so a regression of
+// the gateway or of the harness fails here. Once more through the
+// `passerelle conformance run` binary, with mutual TLS.
+//
+// Without the corpus every case passes with "skipped: ../shared/corpus not present".
+
+#include <boost/process.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "passerelle/conformance/report.hpp"
+#include "passerelle/conformance/runner.hpp"
+#include "passerelle/conformance/testkit.hpp"
+#include "passerelle/core/xml.hpp"
+#include "passerelle/gateway/router.hpp"
+#include "passerelle/gateway/xds_service.hpp"
+#include "passerelle/registry/profile.hpp"
+#include "passerelle/registry/store.hpp"
+#include "pg_cluster.hpp"
+#include "temp_dir.hpp"
+#include "test_server.hpp"
+#include "xds_client.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace bp = boost::process;
+using namespace passerelle;
+using namespace passerelle::testing;
+
+struct XmlRuntimeFixture {
+  xml::Runtime runtime;
+};
+
+constexpr const char* kToken = "conformance-operator-token";
+// The collections of the issue: registry, repository, metadata update,
+// remove metadata.
+const std::vector<std::string> kCollections = {"rep", "reg", "reg_mu", "reg_rm"};
+
+fs::path corpus_dir() { return fs::path(PASSERELLE_SHARED_DIR) / "corpus" / "nist-testkit"; }
+bool corpus_present() { return fs::is_directory(corpus_dir() / "tests"); }
+
+// conformance/expected/passerelle-ihe-test.txt: one test id a line, '#' comments.
+std::set<std::string> expected_to_pass() {
+  std::ifstream in(fs::path(PASSERELLE_SOURCE_DIR) / "conformance" / "expected" /
+                   "passerelle-ihe-test.txt");
+  BOOST_TEST_REQUIRE(static_cast<bool>(in), "conformance/expected/passerelle-ihe-test.txt missing");
+  std::set<std::string> ids;
+  for (std::string line; std::getline(in, line);) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    for (std::string word; words >> word;) ids.insert(word);
+  }
+  return ids;
+}
+
+class ConformanceGateway {
+ public:
+  explicit ConformanceGateway(bool mutual_tls) {
+    const auto uri = ThrowawayDatabase::shared().create_database(mutual_tls ? "conformance_mtls"
+                                                                            : "conformance");
+    pool_ = std::make_shared<store::ConnectionPool>(uri, 4);
+    {
+      auto connection = pool_->acquire();
+      store::migrate(*connection);
+    }
+    auto profile = registry::load_named_profile("ihe-test");
+    profile.require_patient_record = true;
+    TestServerOptions options;
+    options.db_uri = uri;
+    options.mutual_tls = mutual_tls;
+    options.operator_token = kToken;
+    options.router = gateway::make_xds_router(gateway::XdsDependencies{
+        pool_, std::make_shared<const registry::Profile>(std::move(profile)), kTestRepository, {}});
+    server_ = std::make_unique<TestServer>(std::move(options));
+  }
+
+  // The server certificate names localhost.
+  std::string base() const {
+    return "https://localhost:" + std::to_string(server_->endpoint().port());
+  }
+
+ private:
+  std::shared_ptr<store::ConnectionPool> pool_;
+  std::unique_ptr<TestServer> server_;
+};
+
+conformance::RunOptions options_for(const ConformanceGateway& gateway) {
+  conformance::RunOptions options;
+  options.registry_url = gateway.base() + gateway::kRegistryPath;
+  options.repository_url = gateway.base() + gateway::kRepositoryPath;
+  options.tls.ca = pki("ca.pem");
+  options.testkit = corpus_dir();
+  options.record_setup_url = gateway.base();
+  options.operator_token = kToken;
+  return options;
+}
+
+struct Run {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+Run run_binary(const std::vector<std::string>& args) {
+  bp::ipstream out;
+  bp::ipstream err;
+  bp::child child(PASSERELLE_BINARY, bp::args(args), bp::std_out > out, bp::std_err > err);
+  std::string out_text((std::istreambuf_iterator<char>(out)), {});
+  std::string err_text((std::istreambuf_iterator<char>(err)), {});
+  child.wait();
+  return {child.exit_code(), out_text, err_text};
+}
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+}  // namespace
+
+BOOST_TEST_GLOBAL_FIXTURE(XmlRuntimeFixture);
+
+BOOST_AUTO_TEST_CASE(nist_collections_against_our_gateway) {
+  if (!corpus_present()) {
+    BOOST_TEST_MESSAGE("skipped: ../shared/corpus not present");
+    return;
+  }
+  ConformanceGateway gateway(false);
+  TempDir reports("conformance-reports");
+  auto options = options_for(gateway);
+  const conformance::Testkit testkit(corpus_dir());
+  std::map<std::string, std::string> collection_of;  // first collection naming the test
+  for (const auto& collection : kCollections) {
+    for (const auto& id : testkit.collection(collection)) {
+      if (collection_of.emplace(id, collection).second) options.tests.push_back(id);
+    }
+  }
+  options.messages_dir = reports.path() / "messages";
+  const auto result = conformance::run_conformance(options);
+  BOOST_TEST_MESSAGE(result.summary_line() << " in " << result.seconds << " s");
+
+  // Pass count per collection, for the record.
+  std::map<std::string, std::map<conformance::Verdict, int>> per_collection;
+  std::map<std::string, conformance::Verdict> verdicts;
+  for (const auto& test : result.tests) {
+    verdicts[test.id] = test.verdict;
+    const auto found = collection_of.find(test.id);
+    ++per_collection[found == collection_of.end() ? "prerequisite" : found->second][test.verdict];
+    if (test.verdict != conformance::Verdict::Passed) {
+      BOOST_TEST_MESSAGE(test.id << ": " << conformance::to_string(test.verdict) << " - "
+                                 << test.reason);
+    }
+  }
+  for (auto& [collection, counts] : per_collection) {
+    BOOST_TEST_MESSAGE(collection << ": " << counts[conformance::Verdict::Passed] << " passed, "
+                                  << counts[conformance::Verdict::Failed] << " failed, "
+                                  << counts[conformance::Verdict::NotApplicable] << " skipped");
+  }
+
+  for (const auto& id : expected_to_pass()) {
+    const auto found = verdicts.find(id);
+    BOOST_TEST((found != verdicts.end() && found->second == conformance::Verdict::Passed),
+               "NIST " << id << " is expected to pass against our gateway");
+  }
+  // Messages of the failed steps are saved for whoever looks into them.
+  BOOST_TEST(fs::is_directory(options.messages_dir / "11990"));
+
+  const auto junit = conformance::junit_xml(result);
+  const auto parsed = xml::parse(junit);
+  BOOST_TEST(*xml::attribute(parsed.root(), "tests") == std::to_string(result.tests.size()));
+  const auto html = conformance::html_report(result);
+  BOOST_TEST(html.find(result.summary_line()) != std::string::npos);
+  std::ofstream(reports.path() / "report.html") << html;
+}
+
+BOOST_AUTO_TEST_CASE(the_passerelle_binary_runs_the_same_over_mutual_tls) {
+  if (!corpus_present()) {
+    BOOST_TEST_MESSAGE("skipped: ../shared/corpus not present");
+    return;
+  }
+  ConformanceGateway gateway(true);
+  TempDir reports("conformance-cli");
+  const auto junit = reports.path() / "junit.xml";
+  const auto html = reports.path() / "report.html";
+  const std::vector<std::string> common = {"conformance",
+                                           "run",
+                                           "--endpoint-registry",
+                                           gateway.base() + gateway::kRegistryPath,
+                                           "--endpoint-repository",
+                                           gateway.base() + gateway::kRepositoryPath,
+                                           "--testkit",
+                                           corpus_dir().string(),
+                                           "--ca",
+                                           pki("ca.pem").string(),
+                                           "--client-cert",
+                                           pki("structure.pem").string(),
+                                           "--client-key",
+                                           pki("structure.key").string(),
+                                           "--record-setup",
+                                           gateway.base(),
+                                           "--operator-token",
+                                           kToken,
+                                           "--junit",
+                                           junit.string(),
+                                           "--html",
+                                           html.string()};
+
+  auto args = common;
+  args.insert(args.end(), {"--tests", "11990,12021"});
+  const auto passing = run_binary(args);
+  BOOST_TEST(passing.exit_code == 0, passing.out << passing.err);
+  BOOST_TEST(passing.out.find("2 passed, 0 failed, 0 skipped") != std::string::npos, passing.out);
+  BOOST_TEST(read_all(junit).find("<testsuites") != std::string::npos);
+  BOOST_TEST(read_all(html).find("<!DOCTYPE html>") == 0u);
+  BOOST_TEST(fs::is_directory(fs::path(html.string() + ".messages") / "12021" / "retrieve"));
+
+  // The registry URL pointing at the repository: the Register step gets a
+  // SOAP fault (ActionNotSupported), the test fails and the run exits 1.
+  args = common;
+  args[3] = gateway.base() + gateway::kRepositoryPath;
+  args.insert(args.end(), {"--tests", "11990"});
+  const auto failing = run_binary(args);
+  BOOST_TEST(failing.exit_code == 1, failing.out << failing.err);
+  BOOST_TEST(failing.out.find("0 passed, 1 failed, 0 skipped") != std::string::npos, failing.out);
+  BOOST_TEST(failing.out.find("ActionNotSupported") != std::string::npos, failing.out);
+
+  // A run that cannot start: exit 2 and a message.
+  args = common;
+  args.insert(args.end(), {"--tests", "no-such-test"});
+  const auto broken = run_binary(args);
+  BOOST_TEST(broken.exit_code == 2);
+  BOOST_TEST(broken.err.find("no-such-test") != std::string::npos, broken.err);
+}

@@ -1,0 +1,53 @@
+#define BOOST_TEST_MODULE conformance_placeholders
+#include <boost/test/unit_test.hpp>
+
+// Placeholder substitution and the fresh identifiers of a run.
+
+#include <set>
+
+#include "passerelle/conformance/placeholders.hpp"
+
+using namespace passerelle::conformance;
+
+BOOST_AUTO_TEST_CASE(symbols_are_replaced_everywhere_and_escaped) {
+  const std::string text = R"(<a v="$patientid$">$patientid$ $docuid1$</a>)";
+  const auto out = substitute(text, {{"$patientid$", "P1^^^&1.2.3&ISO"}, {"$docuid1$", "1.2.9"}});
+  BOOST_TEST(out == R"(<a v="P1^^^&amp;1.2.3&amp;ISO">P1^^^&amp;1.2.3&amp;ISO 1.2.9</a>)");
+  BOOST_TEST(substitute("$x$", {{"$x$", "a&b"}}, false) == "a&b");
+}
+
+BOOST_AUTO_TEST_CASE(longer_symbols_win_over_their_prefixes) {
+  // "Document01" (a UseId symbol of the testkit) must not eat "Document01_uid".
+  const auto out = substitute("Document01 Document01_uid",
+                              {{"Document01", "urn:uuid:1"}, {"Document01_uid", "1.2.3"}});
+  BOOST_TEST(out == "urn:uuid:1 1.2.3");
+}
+
+BOOST_AUTO_TEST_CASE(substitution_does_not_loop_when_a_value_holds_its_symbol) {
+  BOOST_TEST(substitute("$a$", {{"$a$", "x$a$"}}, false) == "x$a$");
+}
+
+BOOST_AUTO_TEST_CASE(first_placeholder_finds_what_is_left) {
+  BOOST_TEST(first_placeholder("<a>$ssuid$</a>") == "$ssuid$");
+  BOOST_TEST(first_placeholder("cost $5 and $ and $$") == "");
+  BOOST_TEST(first_placeholder("a $b c$ $d_e1$") == "$d_e1$");
+}
+
+BOOST_AUTO_TEST_CASE(ids_are_fresh_and_well_formed) {
+  IdFactory ids("1.3.6.1.4.1.21367.2005.3.99", 1700000000);
+  const auto a = ids.unique_id(), b = ids.unique_id();
+  BOOST_TEST(a == "1.3.6.1.4.1.21367.2005.3.99.1700000000.1");
+  BOOST_TEST(a != b);
+  std::set<std::string> uuids;
+  for (int i = 0; i < 100; ++i) {
+    const auto uuid = ids.uuid();
+    BOOST_TEST(uuid.size() == 45u);
+    BOOST_TEST(uuid.rfind("urn:uuid:", 0) == 0u);
+    BOOST_TEST(uuid[23] == '4');  // version 4
+    uuids.insert(uuid);
+  }
+  BOOST_TEST(uuids.size() == 100u);
+  const auto patient = ids.patient("1.2.3");
+  BOOST_TEST(patient.find("^^^&1.2.3&ISO") != std::string::npos);
+  BOOST_TEST(patient != ids.patient("1.2.3"));
+}

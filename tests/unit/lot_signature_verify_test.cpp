@@ -1,0 +1,249 @@
+#define BOOST_TEST_MODULE lot_signature_verify
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "passerelle/core/error.hpp"
+#include "passerelle/core/error_codes.hpp"
+#include "passerelle/signature/lot_signature.hpp"
+#include "temp_dir.hpp"
+#include "test_server.hpp"
+
+namespace signature = passerelle::signature;
+namespace lot_codes = passerelle::signature::lot_codes;
+using passerelle::Failure;
+using passerelle::testing::pki;
+
+namespace {
+
+struct SignatureFixture {
+  signature::Runtime runtime;
+};
+BOOST_TEST_GLOBAL_FIXTURE(SignatureFixture);
+
+std::string read(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+signature::SigningKey key_of(const std::string& name) {
+  return signature::SigningKey::from_pem_files(pki(name + ".key").string(),
+                                               pki(name + ".pem").string());
+}
+
+const std::string kCda =
+    "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id root=\"1.2.3\"/></ClinicalDocument>";
+const std::string kPdf = "%PDF-1.4 not really a PDF\n\x01\x02\x03";
+
+// A two-document lot; documents hold their bytes.
+signature::Lot two_document_lot(const std::string& cda = kCda, const std::string& pdf = kPdf) {
+  signature::Lot lot;
+  lot.unique_id = "1.2.250.1.999.1.1.20261126.1";
+  lot.documents.push_back(signature::LotDocument::from_bytes("1.2.250.1.999.1.2.1", cda));
+  lot.documents.push_back(signature::LotDocument::from_bytes("1.2.250.1.999.1.2.2", pdf));
+  return lot;
+}
+
+std::shared_ptr<const signature::TrustStore> trust() {
+  return signature::TrustStore::from_pem_file(pki("ca.pem").string());
+}
+
+passerelle::Error refusal(const std::string& signature_document, const signature::Lot& lot) {
+  try {
+    signature::verify_lot_signature(signature_document, lot, *trust());
+  } catch (const Failure& f) {
+    return f.error();
+  }
+  BOOST_FAIL("the lot signature verified but should not have");
+  return {};
+}
+
+void replace(std::string& text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  BOOST_REQUIRE_MESSAGE(at != std::string::npos, "'" + from + "' not found");
+  text.replace(at, from.size(), to);
+}
+
+std::string element_text(const std::string& xml, const std::string& element) {
+  const std::size_t begin = xml.find("<" + element + ">");
+  BOOST_REQUIRE(begin != std::string::npos);
+  const std::size_t start = begin + element.size() + 2;
+  return xml.substr(start, xml.find("</" + element + ">", start) - start);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(round_trip_sign_then_verify) {
+  const signature::Lot lot = two_document_lot();
+  const std::string signed_lot = signature::sign_lot(lot, key_of("structure"));
+  const signature::LotVerification verified =
+      signature::verify_lot_signature(signed_lot, lot, *trust());
+  BOOST_TEST(verified.signer.subject.find("CN=passerelle-test.10B0152872") != std::string::npos);
+  BOOST_TEST(verified.signature_method == "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+  BOOST_TEST(verified.digest_method == "http://www.w3.org/2001/04/xmlenc#sha256");
+  const auto age = std::chrono::system_clock::now() - verified.signing_time;
+  BOOST_TEST((age >= std::chrono::seconds(0) && age < std::chrono::minutes(1)));
+  // The documented shape: manifest with one reference per document + the lot.
+  BOOST_TEST(signed_lot.find("URI=\"urn:oid:1.2.250.1.999.1.2.1\"") != std::string::npos);
+  BOOST_TEST(signed_lot.find("URI=\"urn:oid:1.2.250.1.999.1.1.20261126.1\"") != std::string::npos);
+  BOOST_TEST(signed_lot.find("<ds:SignatureProperty Id=\"purposeOfSignature\"") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(xmlsec1_command_line_verifies_our_signature) {
+  const signature::Lot lot = two_document_lot();
+  const std::string signed_lot = signature::sign_lot(lot, key_of("structure"));
+  passerelle::testing::TempDir dir("lot-sig");
+  const auto file = dir.path() / "signature.xml";
+  std::ofstream(file, std::ios::binary) << signed_lot;
+  const std::string base = "xmlsec1 --verify --ignore-manifests --trusted-pem " +
+                           pki("ca.pem").string() +
+                           " --id-attr:Id 'http://www.w3.org/2000/09/xmldsig#:Manifest'"
+                           " --id-attr:Id 'http://uri.etsi.org/01903/v1.3.2#:SignedProperties' ";
+  const std::string log = (dir.path() / "xmlsec1.log").string();
+  BOOST_REQUIRE_MESSAGE(std::system("command -v xmlsec1 >/dev/null") == 0,
+                        "the xmlsec1 command-line tool is required (apt-get install xmlsec1)");
+  const int ok = std::system((base + file.string() + " >" + log + " 2>&1").c_str());
+  BOOST_TEST(ok == 0, read(log));
+  // And it is not a tool that accepts anything: a changed SigningTime fails.
+  std::string tampered = signed_lot;
+  const std::string time = element_text(signed_lot, "xades:SigningTime");
+  replace(tampered, time, "2001" + time.substr(4));
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << tampered;
+  BOOST_TEST(std::system((base + file.string() + " >" + log + " 2>&1").c_str()) != 0);
+}
+
+BOOST_AUTO_TEST_CASE(dmp_reference_client_algorithms_are_accepted) {
+  const signature::Lot lot = two_document_lot();
+  signature::LotSigningOptions options;
+  options.dmp_reference_client_algorithms = true;
+  const std::string signed_lot = signature::sign_lot(lot, key_of("structure"), options);
+  BOOST_TEST(signed_lot.find("REC-xml-c14n-20010315#WithComments") != std::string::npos);
+  BOOST_TEST(signed_lot.find("xmlenc#sha256") == std::string::npos);
+  const signature::LotVerification verified =
+      signature::verify_lot_signature(signed_lot, lot, *trust());
+  BOOST_TEST(verified.signature_method == "http://www.w3.org/2000/09/xmldsig#rsa-sha1");
+  BOOST_TEST(verified.digest_method == "http://www.w3.org/2000/09/xmldsig#sha1");
+}
+
+BOOST_AUTO_TEST_CASE(tampered_document_is_refused) {
+  const std::string signed_lot = signature::sign_lot(two_document_lot(), key_of("structure"));
+  const passerelle::Error error = refusal(signed_lot, two_document_lot(kCda, kPdf + "tampered"));
+  BOOST_TEST(error.code == lot_codes::kDocumentAltered);
+  BOOST_TEST(error.message ==
+             "document urn:oid:1.2.250.1.999.1.2.2 does not have the signed digest");
+}
+
+BOOST_AUTO_TEST_CASE(tampered_manifest_digest_is_refused_by_signed_info) {
+  const signature::Lot lot = two_document_lot();
+  std::string signed_lot = signature::sign_lot(lot, key_of("structure"));
+  // A forger recomputing the manifest digest for altered bytes breaks SignedInfo.
+  const std::size_t at = signed_lot.find("URI=\"urn:oid:1.2.250.1.999.1.2.2\"");
+  const std::size_t value = signed_lot.find("<ds:DigestValue>", at) + 16;
+  signed_lot[value] = signed_lot[value] == 'A' ? 'B' : 'A';
+  const passerelle::Error error = refusal(signed_lot, lot);
+  BOOST_TEST(error.code == lot_codes::kInvalid);
+  BOOST_TEST(error.message == "digest mismatch for reference \"#IHEManifest\"");
+}
+
+BOOST_AUTO_TEST_CASE(tampered_signed_properties_are_refused) {
+  const signature::Lot lot = two_document_lot();
+  std::string signed_lot = signature::sign_lot(lot, key_of("structure"));
+  const std::string time = element_text(signed_lot, "xades:SigningTime");
+  const std::string earlier = time.substr(0, 17) + (time[17] == '0' ? "1" : "0") + time.substr(18);
+  replace(signed_lot, time, earlier);
+  const passerelle::Error error = refusal(signed_lot, lot);
+  BOOST_TEST(error.code == lot_codes::kInvalid);
+  BOOST_TEST(error.message == "digest mismatch for reference \"#lot-signature-signed-properties\"");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_certificate_is_refused) {
+  const signature::Lot lot = two_document_lot();
+  std::string signed_lot = signature::sign_lot(lot, key_of("structure"));
+  // Another certificate of the same CA put in KeyInfo.
+  const std::string other =
+      signature::certificates_from_pem(read(pki("professional.pem"))).front().der;
+  std::string other_base64;
+  {
+    signature::SigningKey professional = key_of("professional");
+    const signature::Lot empty_lot{"1.2.3", {}};
+    other_base64 = element_text(signature::sign_lot(empty_lot, professional), "ds:X509Certificate");
+  }
+  replace(signed_lot, element_text(signed_lot, "ds:X509Certificate"), other_base64);
+  BOOST_REQUIRE(!other.empty());
+  const passerelle::Error error = refusal(signed_lot, lot);
+  BOOST_TEST(error.code == lot_codes::kSigningCertificateMismatch);
+  BOOST_TEST(error.message.find("xades:SigningCertificate digest is not the digest of the "
+                                "ds:KeyInfo certificate") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(untrusted_signer_is_refused) {
+  const signature::Lot lot = two_document_lot();
+  const passerelle::Error error = refusal(signature::sign_lot(lot, key_of("foreign-client")), lot);
+  BOOST_TEST(error.code == lot_codes::kUntrusted);
+  BOOST_TEST(error.message.find("unable to get local issuer certificate") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(expired_certificate_is_refused) {
+  const signature::Lot lot = two_document_lot();
+  const passerelle::Error error = refusal(signature::sign_lot(lot, key_of("expired")), lot);
+  BOOST_TEST(error.code == lot_codes::kCertificateNotValid);
+  BOOST_TEST(error.message.find(": certificate has expired") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(signed_document_missing_from_the_lot_is_refused) {
+  signature::Lot lot = two_document_lot();
+  const std::string signed_lot = signature::sign_lot(lot, key_of("structure"));
+  lot.documents.pop_back();
+  const passerelle::Error error = refusal(signed_lot, lot);
+  BOOST_TEST(error.code == lot_codes::kDocumentMissing);
+  BOOST_TEST(error.message ==
+             "the signature covers urn:oid:1.2.250.1.999.1.2.2, which is not in the lot");
+}
+
+BOOST_AUTO_TEST_CASE(extra_document_not_in_the_manifest_is_refused) {
+  signature::Lot lot = two_document_lot();
+  const std::string signed_lot = signature::sign_lot(lot, key_of("structure"));
+  lot.documents.push_back(signature::LotDocument::from_bytes("1.2.250.1.999.1.2.3", "extra"));
+  const passerelle::Error error = refusal(signed_lot, lot);
+  BOOST_TEST(error.code == lot_codes::kDocumentNotCovered);
+  BOOST_TEST(error.message ==
+             "document urn:oid:1.2.250.1.999.1.2.3 is not covered by the signature");
+}
+
+BOOST_AUTO_TEST_CASE(signature_of_another_lot_is_refused) {
+  const std::string signed_lot = signature::sign_lot(two_document_lot(), key_of("structure"));
+  signature::Lot other = two_document_lot();
+  other.unique_id = "1.2.250.1.999.1.1.99";
+  const passerelle::Error error = refusal(signed_lot, other);
+  BOOST_TEST(error.code == lot_codes::kMalformed);
+  BOOST_TEST(error.message ==
+             "the manifest has no reference to the lot itself (urn:oid:1.2.250.1.999.1.1.99)");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_purpose_is_refused) {
+  const signature::Lot lot = two_document_lot();
+  signature::LotSigningOptions options;
+  options.dmp_reference_client_algorithms = true;  // purpose only in the ds:SignatureProperty
+  std::string signed_lot = signature::sign_lot(lot, key_of("structure"), options);
+  replace(signed_lot, ">1.2.840.10065.1.12.1.14<", ">1.2.840.10065.1.12.1.1<");
+  const passerelle::Error error = refusal(signed_lot, lot);
+  BOOST_TEST(error.code == lot_codes::kWrongPurpose);
+  BOOST_TEST(error.message ==
+             "purpose of signature is \"1.2.840.10065.1.12.1.1\", not 1.2.840.10065.1.12.1.14");
+}
+
+BOOST_AUTO_TEST_CASE(not_a_signature_and_doctype_are_refused) {
+  const signature::Lot lot = two_document_lot();
+  const passerelle::Error error = refusal("<ClinicalDocument/>", lot);
+  BOOST_TEST(error.code == lot_codes::kMalformed);
+  BOOST_TEST(error.message == "the root element is not ds:Signature (enveloping signature)");
+  BOOST_TEST(refusal("<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>", lot).code ==
+             passerelle::codes::kForbiddenXmlConstruct);
+}
