@@ -8,7 +8,8 @@
 //    Validator uses;
 //  * DOM parse only: xml::parse, what the rules need without the schema;
 //  * validating DOM parse: detail::SchemaValidator::parse, the XSD and the
-//    DOM in one pass, the first step of Validator::validate;
+//    DOM in one pass (what lies inside the body's sections validated but
+//    not built: no rule reads it), the first step of Validator::validate;
 //  * rules only: Validator with check_schema = false (DOM parse + rules);
 //  * full: Validator (validating DOM parse + header rules), what the gateway
 //    runs.

@@ -16,26 +16,39 @@ namespace passerelle::cda {
 
 std::vector<Finding> check_document(std::string_view bytes, const registry::DocumentEntry& entry,
                                     const registry::SubmissionSet* set,
-                                    const registry::Profile* profile, const Validator* validator) {
+                                    const registry::Profile* profile, const Validator* validator,
+                                    std::string_view predecessor) {
+  std::vector<Finding> header;
+  const auto compare = [&](const xercesc::DOMElement& clinical_document) {
+    header = check_agreement(clinical_document, entry, set, profile);
+    if (!predecessor.empty()) {
+      auto replacement = check_replacement(clinical_document, predecessor);
+      header.insert(header.end(), std::make_move_iterator(replacement.begin()),
+                    std::make_move_iterator(replacement.end()));
+    }
+  };
   std::vector<Finding> findings;
-  std::optional<xml::Document> document;
-  try {
-    document.emplace(xml::parse(bytes, {}, "CDA"));
-  } catch (const Failure& failure) {
-    findings.push_back({"XML", Severity::Error, failure.error().location,
-                        "not a well-formed, safe XML document: " + failure.error().message});
-    return findings;
+  if (validator != nullptr) {
+    // One parse for the XSD, the header rules and the comparisons.
+    findings = validator->validate(bytes, compare);
+  } else {
+    std::optional<xml::Document> document;
+    try {
+      document.emplace(xml::parse(bytes, {}, "CDA"));
+    } catch (const Failure& failure) {
+      findings.push_back({"XML", Severity::Error, failure.error().location,
+                          "not a well-formed, safe XML document: " + failure.error().message});
+      return findings;
+    }
+    auto located = locate_clinical_document(document->root());
+    if (auto* finding = std::get_if<Finding>(&located)) {
+      findings.push_back(std::move(*finding));
+      return findings;
+    }
+    compare(*std::get<LocatedDocument>(located).element);
   }
-  auto located = locate_clinical_document(document->root());
-  if (auto* finding = std::get_if<Finding>(&located)) {
-    findings.push_back(std::move(*finding));
-    return findings;
-  }
-  const auto& clinical_document = *std::get<LocatedDocument>(located).element;
-  if (validator != nullptr) findings = validator->validate(bytes);
-  auto agreement = check_agreement(clinical_document, entry, set, profile);
-  findings.insert(findings.end(), std::make_move_iterator(agreement.begin()),
-                  std::make_move_iterator(agreement.end()));
+  findings.insert(findings.end(), std::make_move_iterator(header.begin()),
+                  std::make_move_iterator(header.end()));
   return findings;
 }
 
@@ -43,9 +56,10 @@ registry::DocumentChecker document_checker(std::shared_ptr<const registry::Profi
                                            std::shared_ptr<const Validator> validator) {
   return [profile = std::move(profile), validator = std::move(validator)](
              std::string_view bytes, const registry::DocumentEntry& entry,
-             const registry::SubmissionSet* set) {
+             const registry::SubmissionSet* set, std::string_view predecessor) {
     std::vector<Error> errors;
-    for (auto& finding : check_document(bytes, entry, set, profile.get(), validator.get())) {
+    for (auto& finding :
+         check_document(bytes, entry, set, profile.get(), validator.get(), predecessor)) {
       errors.push_back(Error{std::move(finding.rule_id), finding.severity,
                              std::move(finding.location), std::move(finding.message)});
     }

@@ -65,6 +65,11 @@ Validator::Validator(ValidatorOptions options) : impl_(std::make_unique<Impl>())
 Validator::~Validator() = default;
 
 std::vector<Finding> Validator::validate(std::string_view cda_bytes) const {
+  return validate(cda_bytes, nullptr);
+}
+
+std::vector<Finding> Validator::validate(std::string_view cda_bytes,
+                                         const DocumentVisitor& with_document) const {
   std::vector<Finding> findings;
   std::optional<xml::Document> doc;
   // One parse: with the schema on, the DOM the rules read is built by the
@@ -113,6 +118,7 @@ std::vector<Finding> Validator::validate(std::string_view cda_bytes) const {
   detail::check_body(ctx, root);
   detail::check_datatypes(ctx, root);
   detail::check_closed_template(ctx, root);
+  if (with_document) with_document(root);
   return findings;
 }
 

@@ -92,9 +92,10 @@ void add_serve_options(CLI::App& serve, ServerConfig& config, std::string& log_f
       ->check(CLI::IsMember({"required", "optional"}));
   // ---- issue 6: access policy (docs/policy-enforcement.md) ----
   serve
-      .add_option("--habilitation", config.habilitation,
-                  "habilitation matrix (JSON, docs/policy.md) read when the profile's "
-                  "access_policy is on (default: the shipped registry/profiles/dmp/habilitation.json)")
+      .add_option(
+          "--habilitation", config.habilitation,
+          "habilitation matrix (JSON, docs/policy.md) read when the profile's "
+          "access_policy is on (default: the shipped registry/profiles/dmp/habilitation.json)")
       ->check(CLI::ExistingFile);
   // ---- end issue 6: access policy ----
   // ---- issue 6: VIHF identity (docs/identity.md) ----

@@ -65,9 +65,10 @@ int serve(ServerConfig config) {
     signature::Runtime signature_runtime;  // issue 9
 
     // Profile first: a bad profile should stop us before any database starts.
-    registry::Profile loaded = config.profile_dir.empty()
-                                   ? registry::load_named_profile(config.profile)
-                                   : registry::load_named_profile(config.profile, config.profile_dir);
+    registry::Profile loaded =
+        config.profile_dir.empty()
+            ? registry::load_named_profile(config.profile)
+            : registry::load_named_profile(config.profile, config.profile_dir);
     // issue 9: --lot-signature overrides the profile's lot_signature.required.
     if (!config.lot_signature.empty()) {
       loaded.lot_signature_required = config.lot_signature == "required";

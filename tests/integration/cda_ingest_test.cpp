@@ -107,6 +107,92 @@ void expect_refused(CdaGateway& gateway, const RegistryAnswer& answer,
   BOOST_TEST(counts.contents == 0);
 }
 
+// ---- issue 8: RPLC, referenceIdList types, code validity dates ----
+
+// Refused with an Error of `code` whose location starts with `location` (the
+// registry reports resolved urn:uuid ids, the repository the symbolic ones)
+// and whose codeContext starts with `context_prefix`.
+bool failed_with(const RegistryAnswer& answer, const std::string& code, const std::string& location,
+                 const std::string& context_prefix) {
+  if (answer.status != "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Failure") return false;
+  for (const auto& error : answer.errors) {
+    if (error.code == code && error.location.rfind(location, 0) == 0 &&
+        error.context.rfind(context_prefix, 0) == 0 &&
+        error.severity == "urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Error") {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The stored entryUUID of the document with that uniqueId.
+std::string stored_entry_uuid(CdaGateway& gateway, const std::string& unique_id) {
+  store::XdsStore store(*gateway.pool);
+  const auto found = store.find_documents_by_unique_id({unique_id});
+  BOOST_TEST_REQUIRE(found.size() == 1u);
+  return found.front().entry_uuid;
+}
+
+// A lot whose Document01 replaces `old_entry_uuid` (RPLC) and whose CDA is
+// the next version of `old_cda` (same setId, versionNumber `version`,
+// relatedDocument RPLC naming `old_unique_id`).
+CdaGateway::Lot replacing_lot(CdaGateway& gateway, const std::string& old_entry_uuid,
+                              const std::string& old_unique_id, const std::string& version) {
+  auto lot = gateway.fresh_lot();
+  lot.metadata = replace_all(
+      lot.metadata, "</rim:RegistryObjectList>",
+      "<rim:Association id=\"as-rplc\" "
+      "associationType=\"urn:ihe:iti:2007:AssociationType:RPLC\" sourceObject=\"Document01\" "
+      "targetObject=\"" +
+          old_entry_uuid +
+          "\" objectType=\"urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:"
+          "Association\"/></rim:RegistryObjectList>");
+  lot.cda1 = replace_all(lot.cda1, "<versionNumber value=\"1\"/>",
+                         "<versionNumber value=\"" + version + "\"/>");
+  lot.cda1 = replace_all(lot.cda1, "  <componentOf>",
+                         "  <relatedDocument typeCode=\"RPLC\">\n    <parentDocument>\n"
+                         "      <id root=\"" +
+                             old_unique_id +
+                             "\"/>\n    </parentDocument>\n  </relatedDocument>\n"
+                             "  <componentOf>");
+  return lot;
+}
+
+// A first lot stored, and a lot whose Document01 replaces that lot's
+// Document01 with CDA versionNumber `version`; `before`: the counts once the
+// first lot is stored.
+struct Replacement {
+  CdaGateway::Lot lot;
+  store::XdsStore::Counts before;
+};
+Replacement replacement_of_a_stored_lot(CdaGateway& gateway, const std::string& version) {
+  const auto first = gateway.fresh_lot();
+  BOOST_TEST_REQUIRE(gateway.provide(first).success());
+  const std::string old_unique_id = document_unique_id(first.metadata, "Document01");
+  auto lot =
+      replacing_lot(gateway, stored_entry_uuid(gateway, old_unique_id), old_unique_id, version);
+  return {std::move(lot), gateway.counts()};
+}
+
+void expect_nothing_more_stored(CdaGateway& gateway, const store::XdsStore::Counts& before) {
+  const auto after = gateway.counts();
+  BOOST_TEST(after.objects == before.objects);
+  BOOST_TEST(after.documents == before.documents);
+  BOOST_TEST(after.contents == before.contents);
+}
+
+// A lot of the fixture's two PDF documents (no CDA to check).
+RegistryAnswer provide_pdf_lot(CdaGateway& gateway, std::string metadata) {
+  metadata = without_slot(without_slot(metadata, "hash"), "size");
+  const std::vector<Part> parts{{"Document01", "application/pdf", "%PDF-1.4 one"},
+                                {"Document02", "application/pdf", "%PDF-1.4 two"}};
+  auto reply = gateway.post("/xds/repository", provide_and_register_mtom(metadata, parts));
+  BOOST_TEST(reply.status == 200u);
+  return read_registry_answer(reply);
+}
+
+// ---- end issue 8 ----
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(cda_ingest)
@@ -212,6 +298,74 @@ BOOST_AUTO_TEST_CASE(a_disagreement_that_is_only_a_warning_comes_back_with_succe
   BOOST_TEST(warned, describe(answer));
   const auto counts = gateway.counts();
   BOOST_TEST(counts.documents == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_replacement_keeping_the_set_id_with_a_greater_version_is_stored) {
+  CdaGateway gateway;
+  const auto replacement = replacement_of_a_stored_lot(gateway, "2");
+  const auto answer = gateway.provide(replacement.lot);
+  BOOST_TEST_REQUIRE(answer.success(), describe(answer));
+  BOOST_TEST(gateway.counts().documents == 4);
+}
+
+BOOST_AUTO_TEST_CASE(a_replacement_whose_version_is_not_greater_is_refused) {
+  CdaGateway gateway;
+  const auto replacement = replacement_of_a_stored_lot(gateway, "1");
+  const auto answer = gateway.provide(replacement.lot);
+  BOOST_TEST(failed_with(answer, "XDSRepositoryMetadataError", "Document01",
+                         "R-CDA-37 at /ClinicalDocument/versionNumber: a replacement's "
+                         "versionNumber must be greater than the replaced document's: 1"),
+             describe(answer));
+  expect_nothing_more_stored(gateway, replacement.before);
+}
+
+BOOST_AUTO_TEST_CASE(a_replacement_with_another_set_id_is_refused) {
+  CdaGateway gateway;
+  auto replacement = replacement_of_a_stored_lot(gateway, "2");
+  replacement.lot.cda1 =
+      replace_all(replacement.lot.cda1, "<setId root=\"1.2.250.1.999.1.3.20240502.1\"/>",
+                  "<setId root=\"1.2.250.1.999.1.3.20240502.9\"/>");
+  const auto answer = gateway.provide(replacement.lot);
+  BOOST_TEST(failed_with(answer, "XDSRepositoryMetadataError", "Document01",
+                         "R-CDA-37 at /ClinicalDocument/setId"),
+             describe(answer));
+  expect_nothing_more_stored(gateway, replacement.before);
+}
+
+BOOST_AUTO_TEST_CASE(a_reference_id_type_outside_j231_is_refused) {
+  CdaGateway gateway;
+  auto lot = gateway.fresh_lot();
+  const std::string slot =
+      "<rim:Slot name=\"urn:ihe:iti:xds:2013:referenceIdList\"><rim:ValueList><rim:Value>"
+      "ENC-1^^^&amp;1.2.250.1.999.7&amp;ISO^urn:ihe:iti:xds:2015:encounterId"
+      "</rim:Value></rim:ValueList></rim:Slot>";
+  const auto at = lot.metadata.find("<rim:Slot name=\"creationTime\">");
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  lot.metadata.insert(at, slot);
+  const auto answer = gateway.provide(lot);
+  BOOST_TEST(failed_with(answer, "XDSRegistryMetadataError", "urn:uuid:",
+                         "referenceIdList: identifier type 'urn:ihe:iti:xds:2015:encounterId' is "
+                         "not in profile 'dmp' reference_id_types"),
+             describe(answer));
+  expect_nothing_more_stored(gateway, {});
+}
+
+BOOST_AUTO_TEST_CASE(a_code_closed_before_the_submission_time_is_refused) {
+  CdaGateway gateway;
+  // SA11 left TRE_R02 on 2020-06-26; the lot's submissionTime is 2024-05-03.
+  std::string metadata = with_fresh_unique_ids(two_document_metadata(), "7001");
+  const std::string facility = "classifiedObject=\"Document01\" nodeRepresentation=\"SA01\"";
+  BOOST_TEST_REQUIRE(metadata.find(facility) != std::string::npos);
+  const auto answer = provide_pdf_lot(
+      gateway, replace_all(metadata, facility, replace_all(facility, "SA01", "SA11")));
+  BOOST_TEST(failed_with(answer, "XDSRegistryMetadataError", "urn:uuid:",
+                         "healthcareFacilityTypeCode: code of scheme '1.2.250.1.71.4.2.4' no "
+                         "longer valid: its validity ended 20200626120000"),
+             describe(answer));
+  expect_nothing_more_stored(gateway, {});
+  // The same lot with the code still valid is stored (the refusal was the date's).
+  const auto stored = provide_pdf_lot(gateway, metadata);
+  BOOST_TEST(stored.success(), describe(stored));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -543,8 +543,8 @@ BOOST_AUTO_TEST_CASE(deprecate_list_changes_status) {
   late.unique_ids = {"1.2.250.1.999.1.1.20240507.1", "1.2.250.1.999.1.1.20240507.2"};
   late.deprecate = {original->document_uuid(0)};
   const auto refused = make_lot(std::move(late));
-  BOOST_CHECK_EXCEPTION(f.xds.commit_lot(refused->lot), passerelle::Failure,
-                        has_code(xds_codes::kRegistryDeprecatedDocumentError,
-                                 original->document_uuid(0)));
+  BOOST_CHECK_EXCEPTION(
+      f.xds.commit_lot(refused->lot), passerelle::Failure,
+      has_code(xds_codes::kRegistryDeprecatedDocumentError, original->document_uuid(0)));
   BOOST_TEST(same_counts(f.xds.counts(), before));
 }

@@ -255,7 +255,6 @@ BOOST_AUTO_TEST_CASE(immutable_attributes_cannot_change) {
   });
   expect_refused(gateway, unique_id, "XDSMetadataIdentifierError");
 
-
   // Registered through ITI-42, the bytes are elsewhere: the source may
   // correct the hash it declared (NIST 15801).
   auto hash = update_set(two_document_metadata(), gateway.next_salt());

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include "lot_signing.hpp"
 #include "passerelle/core/xml.hpp"
 #include "passerelle/gateway/xds_service.hpp"
 #include "passerelle/registry/profile.hpp"
@@ -137,7 +138,8 @@ struct World {
       auto connection = pool->acquire();
       store::migrate(*connection);
     }
-    profile = std::make_shared<const registry::Profile>(registry::load_named_profile("dmp"));
+    // The seeded lots are unsigned (lot signatures: lot_signature_test).
+    profile = dmp_profile_without_lot_signatures();
     store::RecordStore records(*pool);
     records.create({kPatient1, "DUPONT", "Marie", "1970-01-01", "F", "", "", "", ""});
     records.create({kPatient2, "DURAND", "Paul", "1960-01-01", "M", "", "", "", ""});

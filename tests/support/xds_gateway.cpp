@@ -39,6 +39,11 @@ XdsTestGateway::XdsTestGateway(std::shared_ptr<const registry::Profile> profile_
     config.vihf_trust = pki("ca.pem");
     if (gateway_options.customize) gateway_options.customize(config);
   };
+  if (profile->access_policy && !gateway_options.access_policy) {  // issue 6
+    auto without_policy = *profile;
+    without_policy.access_policy = false;
+    profile = std::make_shared<const registry::Profile>(std::move(without_policy));
+  }
   options.router = gateway::make_xds_router(gateway::XdsDependencies{
       pool, profile, kTestRepository, {}, gateway_options.max_query_results});
   server = std::make_unique<TestServer>(std::move(options));

@@ -24,6 +24,10 @@ struct XdsGatewayOptions {
   bool mutual_tls = false;
   std::function<void(gateway::ServerConfig&)> customize;  // after the VIHF settings
   std::size_t max_query_results = 1000;                   // issue 6: ITI-18 LeafClass cap
+  // issue 6: the profile's access policy (R-AUTH/READ/DOC/CHG) is off unless
+  // asked for, so tests that send a VIHF without declaring consent keep
+  // testing what they test (access_policy_test turns it on).
+  bool access_policy = false;
 };
 
 class XdsTestGateway {

@@ -510,7 +510,7 @@ BOOST_AUTO_TEST_CASE(the_registry_hook_gives_rule_ids_as_error_codes) {
   const auto checker = cda::document_checker(profile, nullptr);
   auto entry = lot.entry("Document01");
   entry.type_code->code = "34133-9";
-  const auto errors = checker(kCda1, entry, &lot.set());
+  const auto errors = checker(kCda1, entry, &lot.set(), "");
   BOOST_TEST_REQUIRE(!errors.empty());
   BOOST_TEST(errors.front().code == "X-2");
   BOOST_TEST(errors.front().location == "/ClinicalDocument/code");

@@ -119,9 +119,9 @@ BOOST_AUTO_TEST_CASE(the_fixture_lot_is_valid_under_dmp) {
 }
 
 BOOST_AUTO_TEST_CASE(the_shipped_profile_carries_j231_and_end_dates) {
-  const reg::CodeList* types = dmp().codes("referenceIdType");
-  BOOST_TEST_REQUIRE(types != nullptr);
-  BOOST_TEST(types->entries().size() == 3u);
+  BOOST_TEST(dmp().reference_id_types.entries().size() == 3u);
+  BOOST_TEST(dmp().reference_id_types.contains("urn:ihe:iti:xds:2013:accession",
+                                               "1.2.250.1.213.1.1.4.347"));
   const reg::CodeList* facilities = dmp().codes("healthcareFacilityTypeCode");
   BOOST_TEST_REQUIRE(facilities != nullptr);
   bool found = false;
@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(a_reference_id_type_outside_j231_is_refused) {
             "ENC-1^^^&1.2.250.1.999.7&ISO^urn:ihe:iti:xds:2015:encounterId"});
   expect_one(validate(lot), "Document01",
              "referenceIdList: identifier type 'urn:ihe:iti:xds:2015:encounterId' is not in "
-             "profile 'dmp' referenceIdType list, got 'ENC-1^^^&1.2.250.1.999.7&ISO^");
+             "profile 'dmp' reference_id_types, got 'ENC-1^^^&1.2.250.1.999.7&ISO^");
 }
 
 BOOST_AUTO_TEST_CASE(a_code_closed_before_the_submission_time_is_refused) {

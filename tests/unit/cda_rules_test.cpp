@@ -116,6 +116,48 @@ BOOST_AUTO_TEST_CASE(malformed_xml_and_doctype_are_one_xml_finding) {
   BOOST_TEST((rules(findings, Severity::Error, true) == std::set<std::string>{"XML"}));
 }
 
+// Validator::validate reads the bytes once, through a validating DOM parse
+// (cda/src/schema_dom.cpp): the tree handed on must be the document as
+// written (no schema default attributes), holding the header and the body
+// down to its sections, and the parse keeps xml::parse's walls.
+BOOST_AUTO_TEST_CASE(the_one_validating_parse_hands_on_the_header_as_written) {
+  bool visited = false;
+  const auto findings = global->validator->validate(n3(), [&](const xercesc::DOMElement& doc) {
+    visited = true;
+    // The schema gives ClinicalDocument a fixed classCode and moodCode; n3 has neither.
+    BOOST_TEST(doc.getAttributeNode(u"classCode") == nullptr);
+    BOOST_TEST(doc.getAttributeNode(u"moodCode") == nullptr);
+    BOOST_TEST(xml::first_child_element(doc, cda::kHl7Namespace, "recordTarget") != nullptr);
+    const auto* component = xml::first_child_element(doc, cda::kHl7Namespace, "component");
+    BOOST_TEST_REQUIRE(component != nullptr);
+    const auto* body = xml::first_child_element(*component, cda::kHl7Namespace, "structuredBody");
+    BOOST_TEST_REQUIRE(body != nullptr);
+    const auto* inner = xml::first_child_element(*body, cda::kHl7Namespace, "component");
+    BOOST_TEST_REQUIRE(inner != nullptr);
+    const auto* section = xml::first_child_element(*inner, cda::kHl7Namespace, "section");
+    BOOST_TEST_REQUIRE(section != nullptr);
+    BOOST_TEST(section->getFirstChild() == nullptr);  // validated, not built
+  });
+  BOOST_TEST(visited);
+  BOOST_TEST(findings.empty(), dump(findings));
+}
+
+BOOST_AUTO_TEST_CASE(the_one_validating_parse_keeps_the_xml_limits) {
+  std::string deep;
+  for (int i = 0; i < 300; ++i) deep += "<a>";
+  for (int i = 0; i < 300; ++i) deep += "</a>";
+  const auto findings = global->validator->validate(deep);
+  BOOST_TEST_REQUIRE(findings.size() == 1u, dump(findings));
+  BOOST_TEST(findings[0].rule_id == "XML");
+  BOOST_TEST(findings[0].message.find("XmlLimitExceeded") != std::string::npos,
+             findings[0].message);
+  // Schema errors inside a section are still found although it is not built.
+  const auto section_error =
+      global->validator->validate(replace(n3(), "<section>", "<section><bogus/>"));
+  BOOST_TEST((rules(section_error, Severity::Error, true) == std::set<std::string>{"XSD"}),
+             dump(section_error));
+}
+
 BOOST_AUTO_TEST_CASE(unknown_root_is_not_located) {
   const auto findings = global->validator->validate("<foo xmlns=\"urn:x\"/>");
   BOOST_TEST((rules(findings, Severity::Error, true) == std::set<std::string>{"R-CDA-LOCATE"}));

@@ -7,6 +7,7 @@
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/registry/document_store.hpp"
 #include "passerelle/registry/record_state.hpp"
+#include "passerelle/registry/vocabulary.hpp"
 #include "passerelle/soap/wss.hpp"
 
 namespace passerelle::gateway::access {
@@ -170,7 +171,19 @@ std::optional<ReadGrant> AccessControl::grant_read(const CallContext& call,
                                                    store::TraceAction action) const {
   if (!applies(call)) return std::nullopt;
   // R-READ-1: the VIHF binds the request to one record.
-  if (!request_patient.empty()) soap::wss::check_patient(*call.access, request_patient);
+  if (!request_patient.empty()) {
+    try {
+      soap::wss::check_patient(*call.access, request_patient);
+    } catch (const Failure& mismatch) {
+      // Traced on the VIHF's record: the one the caller was bound to.
+      store::Trace trace = trace_of(actor_of(call), call.access->patient_id, action, "");
+      trace.allowed = false;
+      trace.reason_code = mismatch.error().code;
+      trace.reason = mismatch.error().message;
+      store::append_trace(*pool_, trace);
+      throw;
+    }
+  }
   const std::string patient = request_patient.empty() ? call.access->patient_id : request_patient;
   const Evaluated evaluated = evaluate(call, patient, policy::ReadDocuments{});
   if (!evaluated.decision.allowed()) refuse(evaluated, action, "");
@@ -202,15 +215,28 @@ void AccessControl::trace_document(const ReadGrant& grant, store::TraceAction ac
   append({trace_of(grant.actor, grant.patient_id, action, document_unique_id)});
 }
 
+std::vector<registry::DocumentEntry> AccessControl::registered_documents(
+    const std::vector<std::string>& entry_uuids) const {
+  std::vector<registry::DocumentEntry> out;
+  if (entry_uuids.empty()) return out;
+  for (const auto& object : store::XdsStore(*pool_).load_objects(entry_uuids)) {
+    if (object.kind == registry::ObjectKind::ExtrinsicObject) {
+      out.push_back(registry::read_document_entry(object));
+    }
+  }
+  return out;
+}
+
 std::vector<store::Trace> AccessControl::check_add(
-    const CallContext& call, std::span<const registry::DocumentEntry> documents) const {
+    const CallContext& call, std::span<const registry::DocumentEntry> documents,
+    std::span<const registry::DocumentEntry> replaced) const {
   if (!applies(call) || documents.empty()) return {};
   const std::string& patient = documents.front().patient_id;
   for (const auto& document : documents) {
     // One lot, one record: the VIHF's (R-READ-1 applies to writes too).
     soap::wss::check_patient(*call.access, document.patient_id);
   }
-  const Evaluated evaluated = evaluate(call, patient, policy::AddDocuments{documents, {}});
+  const Evaluated evaluated = evaluate(call, patient, policy::AddDocuments{documents, replaced});
   if (!evaluated.decision.allowed()) refuse(evaluated, store::TraceAction::Add, "");
   store::RecordStateStore(*pool_).touch_authorisation(patient, call.access->person_id);
   std::vector<store::Trace> traces;
@@ -218,12 +244,17 @@ std::vector<store::Trace> AccessControl::check_add(
     traces.push_back(
         trace_of(evaluated.actor, patient, store::TraceAction::Add, document.unique_id));
   }
+  for (const auto& document : replaced) {
+    traces.push_back(
+        trace_of(evaluated.actor, patient, store::TraceAction::Replace, document.unique_id));
+  }
   return traces;
 }
 
-void AccessControl::check_change(const CallContext& call, policy::DocumentChange change,
-                                 const registry::DocumentEntry& target) const {
-  if (!applies(call)) return;
+std::optional<store::Trace> AccessControl::check_change(
+    const CallContext& call, policy::DocumentChange change,
+    const registry::DocumentEntry& target) const {
+  if (!applies(call)) return std::nullopt;
   soap::wss::check_patient(*call.access, target.patient_id);
   const Evaluated evaluated =
       evaluate(call, target.patient_id, policy::ChangeDocument{change, target});
@@ -253,6 +284,117 @@ void AccessControl::check_change(const CallContext& call, policy::DocumentChange
       break;
   }
   if (!evaluated.decision.allowed()) refuse(evaluated, action, target.unique_id);
+  return trace_of(evaluated.actor, target.patient_id, action, target.unique_id);
+}
+
+void AccessControl::refuse_change(const CallContext& call, const registry::DocumentEntry& target,
+                                  const policy::Refusal& refusal) const {
+  Evaluated evaluated;
+  evaluated.actor = actor_of(call);
+  evaluated.patient_id = target.patient_id;
+  evaluated.decision.refusal = refusal;
+  refuse(evaluated, store::TraceAction::UpdateMetadata, target.unique_id);
+}
+
+std::vector<store::Trace> AccessControl::check_update(
+    const CallContext& call, const registry::SubmitObjectsRequest& request) const {
+  std::vector<store::Trace> traces;
+  if (!applies(call)) return traces;
+  const auto submission = registry::read_submission(request);
+  store::XdsStore store(*pool_);
+  const auto registered =
+      [&](const std::string& entry_uuid) -> std::optional<registry::DocumentEntry> {
+    for (const auto& object : store.load_objects({entry_uuid})) {
+      if (object.kind == registry::ObjectKind::ExtrinsicObject) {
+        return registry::read_document_entry(object);
+      }
+    }
+    return std::nullopt;
+  };
+  const auto first_value = [](const registry::RegistryObject& object, const char* name) {
+    const auto* slot = object.slot(name);
+    return slot == nullptr || slot->values.empty() ? std::string() : slot->values.front();
+  };
+  const auto decide_all = [&](const policy::ChangeSet& changes,
+                              const registry::DocumentEntry& target) {
+    if (changes.refusal) refuse_change(call, target, *changes.refusal);
+    for (const auto change : changes.changes) {
+      if (auto trace = check_change(call, change, target)) traces.push_back(std::move(*trace));
+    }
+  };
+  for (const auto& association : submission.associations) {
+    if (association.type != registry::vocab::kUpdateAvailabilityStatus) continue;
+    const auto target = registered(association.target);
+    if (!target) continue;  // not a DocumentEntry: the registry checks it
+    decide_all(policy::classify_status_update(first_value(*association.object, "OriginalStatus"),
+                                              first_value(*association.object, "NewStatus"),
+                                              association.entry_uuid),
+               *target);
+  }
+  for (const auto& document : submission.documents) {
+    if (document.logical_id.empty() || document.logical_id == document.entry_uuid) continue;
+    const auto latest = store.find_latest_versions({document.logical_id});
+    if (latest.empty()) continue;  // the registry answers an unknown logical id
+    const auto prior = registered(latest.front().entry_uuid);
+    if (!prior) continue;
+    const auto record = record_state_of(
+        store::RecordStateStore(*pool_).access_state(prior->patient_id, ""), prior->patient_id);
+    const bool representatives =
+        record.legal_representative.has_value() || policy::is_minor(record, policy::Clock::now());
+    decide_all(policy::classify_confidentiality_update(prior->confidentiality_codes,
+                                                       document.confidentiality_codes,
+                                                       representatives, document.entry_uuid),
+               *prior);
+  }
+  return traces;
+}
+
+namespace {
+
+void require_vihf(const CallContext& call) {
+  if (!call.access) {
+    throw Failure(codes::kFailedAuthentication, "wsse:Security",
+                  "this DMP operation needs a VIHF assertion");
+  }
+}
+
+}  // namespace
+
+AccessControl::RecordStatusAnswer AccessControl::record_status(
+    const CallContext& call, const std::string& patient_id) const {
+  require_vihf(call);
+  soap::wss::check_patient(*call.access, patient_id);
+  const soap::AccessContext& context = *call.access;
+  const auto state = store::RecordStateStore(*pool_).access_state(patient_id, context.person_id,
+                                                                  context.structure_id);
+  const policy::RecordState record = record_state_of(state, patient_id);
+  RecordStatusAnswer answer;
+  answer.exists = state.has_value();
+  answer.closed = record.status == policy::RecordStatus::Closed;
+  answer.status = policy::authorisation_status(policy::Caller::professional(context), record,
+                                               *matrix_, policy::Clock::now());
+  if (answer.exists) {
+    store::Trace trace = trace_of(actor_of(call), patient_id, store::TraceAction::RecordStatus, "");
+    trace.detail = policy::to_string(answer.status.value);
+    append({trace});
+  }
+  return answer;
+}
+
+void AccessControl::declare_consent(const CallContext& call, const std::string& patient_id,
+                                    bool end) const {
+  require_vihf(call);
+  soap::wss::check_patient(*call.access, patient_id);
+  const auto action = end ? store::TraceAction::EndAuthorisation : store::TraceAction::Authorise;
+  const Evaluated evaluated = end ? evaluate(call, patient_id, policy::EndAuthorisation{})
+                                  : evaluate(call, patient_id, policy::DeclareConsent{});
+  if (!evaluated.decision.allowed()) refuse(evaluated, action, "");
+  store::RecordStateStore states(*pool_);
+  if (end) {
+    states.end_authorisation(patient_id, call.access->person_id, evaluated.actor);
+  } else {
+    states.authorise(patient_id, call.access->person_id, call.access->person_id, evaluated.actor);
+  }
 }
 
 void AccessControl::append(const std::vector<store::Trace>& traces) const {

@@ -66,12 +66,41 @@ class AccessControl {
   // stored. A refusal is traced and thrown (Failure as above). Allowed: the
   // traces of the lot, to be written in the lot's own transaction (but
   // written standalone here until the registry takes a before-commit hook).
+  // `replaced`: the registered entries the lot replaces (RPLC, XFRM_RPLC),
+  // each decided as DocumentChange::Replace (R-CHG-4).
   std::vector<store::Trace> check_add(const CallContext& call,
-                                      std::span<const registry::DocumentEntry> documents) const;
+                                      std::span<const registry::DocumentEntry> documents,
+                                      std::span<const registry::DocumentEntry> replaced = {}) const;
+  // The registered DocumentEntries `entry_uuids` (others are skipped).
+  std::vector<registry::DocumentEntry> registered_documents(
+      const std::vector<std::string>& entry_uuids) const;
 
   // ITI-57 (R-CHG-*): one decision per change of `target`.
-  void check_change(const CallContext& call, policy::DocumentChange change,
-                    const registry::DocumentEntry& target) const;
+  // Returns the trace of the allowed change, to write once it is made.
+  std::optional<store::Trace> check_change(const CallContext& call, policy::DocumentChange change,
+                                           const registry::DocumentEntry& target) const;
+  // ITI-57 as sent: every DocumentEntry new version (its confidentialityCode
+  // change, classify_confidentiality_update) and every
+  // UpdateAvailabilityStatus of a DocumentEntry (classify_status_update),
+  // each change decided with check_change, before the registry changes
+  // anything. Other objects (Folders, SubmissionSets) are not decided.
+  std::vector<store::Trace> check_update(const CallContext& call,
+                                         const registry::SubmitObjectsRequest& request) const;
+
+  // urn:passerelle:dmp:RecordStatus (TD0.2) for the VIHF's record; traced.
+  // Throws the Failure of soap::wss::check_patient on another patient, and
+  // Failure(kMalformedEnvelope) when no VIHF was presented.
+  struct RecordStatusAnswer {
+    bool exists = false;
+    bool closed = false;
+    policy::AuthorisationStatus status;
+  };
+  RecordStatusAnswer record_status(const CallContext& call, const std::string& patient_id) const;
+  // urn:passerelle:dmp:DeclareConsent: `end` false declares the patient's
+  // consent (R-AUTH-1), true ends the caller's authorisation (R-AUTH-4).
+  // Refusals are traced and thrown as in grant_read; the change is traced by
+  // the record state store in its own transaction.
+  void declare_consent(const CallContext& call, const std::string& patient_id, bool end) const;
 
   // Writes traces standalone (reads, refusals, and writes after commit).
   void append(const std::vector<store::Trace>& traces) const;
@@ -87,6 +116,9 @@ class AccessControl {
                      const policy::Operation& operation) const;
   [[noreturn]] void refuse(const Evaluated& evaluated, store::TraceAction action,
                            const std::string& document_unique_id) const;
+  // A refusal found before the decision (an unsupported ITI-57 change).
+  [[noreturn]] void refuse_change(const CallContext& call, const registry::DocumentEntry& target,
+                                  const policy::Refusal& refusal) const;
 
   std::shared_ptr<store::ConnectionPool> pool_;
   std::shared_ptr<const registry::Profile> profile_;

@@ -6,8 +6,9 @@
 
 #include <atomic>
 
-#include "access/access_control.hpp"  // issue 6
-
+// issue 6: the access policy and the DMP operations
+#include "access/access_control.hpp"
+#include "access/dmp_operations.hpp"
 #include "passerelle/cda/agreement.hpp"  // issue 8
 #include "passerelle/cda/validator.hpp"  // issue 8
 #include "passerelle/core/error_codes.hpp"
@@ -15,6 +16,7 @@
 #include "passerelle/registry/ebrim.hpp"
 #include "passerelle/registry/identifiers.hpp"
 #include "passerelle/registry/transactions.hpp"
+#include "passerelle/registry/vocabulary.hpp"
 #include "xds/lot_signature_check.hpp"      // issue 9
 #include "xds/remove_metadata_handler.hpp"  // ITI-62 (issue 5)
 #include "xds/stored_query_handler.hpp"     // ITI-18 (issue 4, stored queries)
@@ -66,7 +68,14 @@ std::vector<store::Trace> check_lot(const access::AccessControl& access, const C
                                     const registry::SubmitObjectsRequest& request) {
   if (!access.applies(call)) return {};
   const auto submission = registry::read_submission(request);
-  return access.check_add(call, submission.documents);
+  std::vector<std::string> replaced;  // R-CHG-4: RPLC and XFRM_RPLC targets
+  for (const auto& association : submission.associations) {
+    if (association.type == registry::vocab::kReplace ||
+        association.type == registry::vocab::kTransformReplace) {
+      replaced.push_back(association.target);
+    }
+  }
+  return access.check_add(call, submission.documents, access.registered_documents(replaced));
 }
 
 // Asked of the registry in place of a hidden uniqueId: an OID never has a colon.
@@ -94,8 +103,8 @@ registry::RetrieveResponse retrieve_visible(registry::Registry& registry,
   registry::RetrieveResponse response;
   for (const auto& item : items) {
     auto one = hidden.contains(item.document_unique_id)
-                   ? registry.retrieve({{item.home_community_id, item.repository_unique_id,
-                                         kNeverAUniqueId}})
+                   ? registry.retrieve(
+                         {{item.home_community_id, item.repository_unique_id, kNeverAUniqueId}})
                    : registry.retrieve({item});
     for (auto& error : one.errors) {
       if (error.location == kNeverAUniqueId) {
@@ -160,11 +169,16 @@ Router make_xds_router(const XdsDependencies& dependencies) {
   // ---- issue 5: ITI-57 Update Document Set ----
   Operation update_set;
   update_set.action = kUpdateDocumentSet;
-  update_set.handler = [registry](const soap::SoapRequest& request, const CallContext&) {
+  update_set.handler = [registry, access_control](const soap::SoapRequest& request,
+                                                  const CallContext& call) {
     const auto& payload = expect_payload(request, ns::kLcm, "SubmitObjectsRequest");
     registry::RegistryResponse response;
     try {
-      response = registry->update_document_set(registry::parse_submit_objects(payload));
+      auto submitted = registry::parse_submit_objects(payload);
+      // issue 6: R-CHG-*, decided before any change
+      const auto traces = access_control->check_update(call, submitted);
+      response = registry->update_document_set(std::move(submitted));
+      if (response.success) access_control->append(traces);  // issue 6
     } catch (const Failure& failure) {
       response.success = false;
       response.errors.push_back(failure.error());
@@ -264,6 +278,12 @@ Router make_xds_router(const XdsDependencies& dependencies) {
     for (const char* path : {kRegistryPath, kCombinedPath}) router.add(path, remove_metadata);
   }
   // ---- end ITI-62 ----
+  // ---- issue 6: DMP RecordStatus and DeclareConsent (gateway/src/access/dmp_operations.cpp) ----
+  for (const auto& dmp_operation : {access::make_record_status_operation(access_control),
+                                    access::make_declare_consent_operation(access_control)}) {
+    router.add(kRegistryPath, dmp_operation);
+  }
+  // ---- end issue 6 ----
   for (const char* path : {kRegistryPath, kCombinedPath}) router.add(path, register_set);
   for (const char* path : {kRepositoryPath, kCombinedPath}) {
     router.add(path, provide);

@@ -84,10 +84,7 @@ std::string read_file(const fs::path& file) {
 }
 
 bool is_code_list_attribute(std::string_view attribute) {
-  // ---- issue 8: referenceIdType, the CXi type codes (component 5) of referenceIdList ----
-  static constexpr std::array<std::string_view, 15> kAttributes{
-      "referenceIdType",
-      // ---- end issue 8 ----
+  static constexpr std::array<std::string_view, 14> kAttributes{
       "classCode",
       "typeCode",
       "formatCode",
@@ -450,7 +447,7 @@ Profile load_profile(const fs::path& dir) {
   check_keys(root,
              {"name", "description", "patient_id", "document_entry", "submission_set", "code_lists",
               "class_code_for_type_code", "cda", "identity", "lifecycle", "lot_signature",
-              "access_policy"},
+              "access_policy", "reference_id_types"},
              "", file);
 
   Profile profile;
@@ -477,6 +474,10 @@ Profile load_profile(const fs::path& dir) {
       if (!found->is_boolean()) fail(file, "'cda.validate' must be true or false");
       profile.validate_cda = found->get<bool>();
     }
+  }
+  if (const auto found = root.find("reference_id_types"); found != root.end()) {
+    profile.reference_id_types = read_json_code_list(
+        profile_file(dir, file, "reference_id_types", *found), "reference_id_types");
   }
   // ---- end issue 8 ----
   // ---- issue 6: VIHF requirement ----

@@ -344,7 +344,7 @@ void insert_contents(pqxx::work& tx, const Lot& lot,
 
 }  // namespace
 
-void XdsStore::commit_lot(const Lot& lot) {
+void XdsStore::commit_lot(const Lot& lot, const TransactionHook& before_commit) {
   if (lot.request == nullptr || lot.submission == nullptr) {
     throw Failure(xds_codes::kRegistryError, "lot", "lot without request or submission");
   }
@@ -373,6 +373,7 @@ void XdsStore::commit_lot(const Lot& lot) {
     auto touched = detail::apply_propagations(tx, lot, lot_id);
     touched.insert(touched.end(), lot.touched_folders.begin(), lot.touched_folders.end());
     if (!touched.empty()) detail::touch_folders(tx, std::move(touched), lot.now_dtm);
+    if (before_commit) before_commit(tx);  // ---- issue 6: the lot's traces (R-TRACE-1) ----
     tx.commit();
   } catch (...) {
     detail::rethrow_as_registry_error(location);

@@ -15,7 +15,9 @@
 #include <utility>
 
 #include "lot_registration.hpp"
+#include "passerelle/registry/document_store.hpp"
 #include "passerelle/registry/metadata.hpp"
+#include "passerelle/registry/vocabulary.hpp"
 #include "passerelle/registry/xds_codes.hpp"
 
 namespace passerelle::registry::detail {
@@ -55,11 +57,26 @@ std::string context(const Error& finding) {
   return text + ": " + finding.message;
 }
 
+// The stored content of the document `entry` replaces (RPLC or XFRM_RPLC
+// from it in the lot), "" when it replaces none or its content is not here.
+std::string read_predecessor(const Submission& submission, const DocumentEntry& entry,
+                             const StoredContentReader& read_stored) {
+  if (!read_stored) return "";
+  for (const auto& association : submission.associations) {
+    if ((association.type == vocab::kReplace || association.type == vocab::kTransformReplace) &&
+        association.source == entry.entry_uuid) {
+      return read_stored(association.target);
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 RegistryResponse with_cda_checks(const RegistryOptions& options,
                                  const SubmitObjectsRequest& request,
                                  const std::vector<ProvidedDocument>& documents,
+                                 const StoredContentReader& read_stored,
                                  const std::function<RegistryResponse()>& register_lot) {
   if (!options.profile || !options.profile->validate_cda) return register_lot();
 
@@ -91,9 +108,10 @@ RegistryResponse with_cda_checks(const RegistryOptions& options,
     bytes.reserve(static_cast<std::size_t>(content.size));
     if (content.read) content.read([&bytes](std::string_view chunk) { bytes.append(chunk); });
 
+    const std::string predecessor = read_predecessor(submission, entry, read_stored);
     std::vector<Error> findings;
     try {
-      findings = options.document_checker(bytes, entry, set);
+      findings = options.document_checker(bytes, entry, set, predecessor);
     } catch (const Failure& thrown) {
       findings.push_back(thrown.error());
       findings.back().severity = Severity::Error;
@@ -117,6 +135,20 @@ RegistryResponse with_cda_checks(const RegistryOptions& options,
   RegistryResponse response = register_lot();
   response.errors.insert(response.errors.end(), warnings.begin(), warnings.end());
   return response;
+}
+
+StoredContentReader stored_content_reader(store::ConnectionPool& pool) {
+  return [&pool](const std::string& entry_uuid) {
+    store::XdsStore store(pool);
+    std::string bytes;
+    for (const auto& object : store.load_objects({entry_uuid})) {
+      if (object.kind != ObjectKind::ExtrinsicObject) continue;
+      const DocumentEntry stored = read_document_entry(object);
+      store.read_content(stored.repository_unique_id, stored.unique_id,
+                         [&bytes](std::string_view chunk) { bytes.append(chunk); });
+    }
+    return bytes;
+  };
 }
 
 }  // namespace passerelle::registry::detail

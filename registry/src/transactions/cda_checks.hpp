@@ -18,9 +18,16 @@ namespace passerelle::registry::detail {
 // id, codeContext "<rule> at <path>: <message>") and `register_lot` is not
 // called; otherwise the warnings are added to what `register_lot` returns.
 // Without the switch this is just `register_lot()`.
+// `read_stored(entry_uuid)`: the stored content of a registered document
+// ("" when this repository holds none), handed to the checker as the
+// predecessor of an entry that replaces it (RPLC association in the lot).
+using StoredContentReader = std::function<std::string(const std::string& entry_uuid)>;
+// The reader over the repository's store (XdsStore::load_objects + read_content).
+StoredContentReader stored_content_reader(store::ConnectionPool& pool);
 RegistryResponse with_cda_checks(const RegistryOptions& options,
                                  const SubmitObjectsRequest& request,
                                  const std::vector<ProvidedDocument>& documents,
+                                 const StoredContentReader& read_stored,
                                  const std::function<RegistryResponse()>& register_lot);
 
 }  // namespace passerelle::registry::detail

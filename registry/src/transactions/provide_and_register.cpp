@@ -127,10 +127,13 @@ RegistryResponse Registry::provide_and_register(SubmitObjectsRequest request,
         "the profile requires signed lots but no signature trust anchors are configured")});
   }
   // ---- end issue 9 ----
-  // ---- issue 8: CDA documents checked against their metadata first (cda_checks.cpp) ----
-  return detail::with_cda_checks(options_, request, documents, [&] {
-    return detail::register_lot(*pool_, *options_.profile, std::move(request), std::move(contents));
-  });
+  // ---- issue 8: CDA documents checked against their metadata (and the
+  // stored predecessor of an RPLC) first (cda_checks.cpp) ----
+  return detail::with_cda_checks(
+      options_, request, documents, detail::stored_content_reader(*pool_), [&] {
+        return detail::register_lot(*pool_, *options_.profile, std::move(request),
+                                    std::move(contents));
+      });
   // ---- end issue 8 ----
 }
 

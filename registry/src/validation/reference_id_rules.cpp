@@ -1,5 +1,5 @@
 // referenceIdList (ITI TF-3 §4.2.3.2.28) under a profile that lists the
-// identifier types it accepts ("referenceIdType": the DMP allows only the
+// identifier types it accepts (Profile::reference_id_types: the DMP allows only the
 // accession, order and studyInstanceUID types of JDV_J231,
 // dmp-xds-mapping.md §4–5). The CXi syntax itself is the slot table's check.
 
@@ -32,16 +32,16 @@ bool listed_code(const CodeList& list, std::string_view code) {
 }  // namespace
 
 void check_reference_ids(const Submission& submission, const Profile& profile, Collector& out) {
-  const CodeList* types = profile.codes("referenceIdType");
-  if (types == nullptr) return;
+  const CodeList& types = profile.reference_id_types;
+  if (types.entries().empty()) return;
   for (const DocumentEntry& d : submission.documents) {
     for (const std::string& value : d.reference_ids) {
       const std::string_view type = type_code(value);
-      if (type.empty() || listed_code(*types, type)) continue;
+      if (type.empty() || listed_code(types, type)) continue;
       out.add(d.entry_uuid, xds_codes::kRegistryMetadataError,
               message("referenceIdList",
                       "identifier type '" + std::string(type) + "' is not in profile '" +
-                          profile.name + "' referenceIdType list",
+                          profile.name + "' reference_id_types",
                       value));
     }
   }

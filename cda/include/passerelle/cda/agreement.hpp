@@ -55,13 +55,23 @@ std::vector<Finding> check_agreement(const xercesc::DOMElement& clinical_documen
                                      const registry::SubmissionSet* set,
                                      const registry::Profile* profile = nullptr);
 
-// One document as received: parsed with the hardened xml::parse, its
-// ClinicalDocument located (plain, ds:Signature or xsl:stylesheet), validated
-// by `validator` when one is given, then check_agreement. Never throws for
-// bad input: unparsable XML is finding "XML", no ClinicalDocument "R-CDA-LOCATE".
+// R-CDA-37 [S] against the stored predecessor of an RPLC (`predecessor`: its
+// bytes as stored): the same setId, a greater versionNumber, and a
+// relatedDocument RPLC whose parentDocument/id is the predecessor's id
+// (errors); a predecessor that is no CDA gives a warning and no comparison.
+std::vector<Finding> check_replacement(const xercesc::DOMElement& clinical_document,
+                                       std::string_view predecessor);
+
+// One document as received: parsed once (the validator's validating parse
+// when one is given, else the hardened xml::parse), its ClinicalDocument
+// located (plain, ds:Signature or xsl:stylesheet), validated, then
+// check_agreement, and check_replacement when `predecessor` is not empty.
+// Never throws for bad input: unparsable XML is finding "XML", no
+// ClinicalDocument "R-CDA-LOCATE".
 std::vector<Finding> check_document(std::string_view bytes, const registry::DocumentEntry& entry,
                                     const registry::SubmissionSet* set,
-                                    const registry::Profile* profile, const Validator* validator);
+                                    const registry::Profile* profile, const Validator* validator,
+                                    std::string_view predecessor = {});
 
 // check_document as the registry's ITI-41 hook (RegistryOptions::document_checker):
 // Finding{rule_id, severity, location, message} → Error{rule_id, severity, location, message}.

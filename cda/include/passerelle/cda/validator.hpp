@@ -6,9 +6,11 @@
 // concurrently from several threads.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
+#include <xercesc/dom/DOM.hpp>
 
 #include "passerelle/cda/finding.hpp"
 
@@ -36,6 +38,13 @@ class Validator {
   // All findings for one CDA document (raw bytes as received). Never throws
   // for bad input: malformed XML is reported as a finding (rule "XML").
   std::vector<Finding> validate(std::string_view cda_bytes) const;
+
+  // The same, and `with_document` called on the located ClinicalDocument of
+  // that one parse (not called when the bytes are no XML or hold no CDA), so
+  // callers that need the tree too do not parse again.
+  using DocumentVisitor = std::function<void(const xercesc::DOMElement& clinical_document)>;
+  std::vector<Finding> validate(std::string_view cda_bytes,
+                                const DocumentVisitor& with_document) const;
 
  private:
   struct Impl;

@@ -16,6 +16,7 @@
 #include "passerelle/registry/ebrim.hpp"
 #include "passerelle/registry/metadata.hpp"
 #include "passerelle/registry/store.hpp"
+#include "passerelle/registry/traces.hpp"  // issue 6: TransactionHook
 
 namespace passerelle::store {
 
@@ -125,7 +126,10 @@ class XdsStore {
   // location = entry id); a SubmissionSet or Folder uniqueId that exists →
   // Failure(XDSDuplicateUniqueIdInRegistry). Database failures →
   // Failure(XDSRegistryError) and nothing is stored.
-  void commit_lot(const Lot& lot);
+  // ---- issue 6: `before_commit` runs inside the lot's transaction just
+  // before it commits (the lot's traces, R-TRACE-1: append_traces_hook); if
+  // it throws, nothing is stored. ----
+  void commit_lot(const Lot& lot, const TransactionHook& before_commit = {});
 
   std::vector<ExistingDocument> find_documents_by_unique_id(
       const std::vector<std::string>& unique_ids);

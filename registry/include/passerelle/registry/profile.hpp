@@ -68,6 +68,9 @@ struct Profile {
   // validated and checked against its metadata (X-1..X-15) before anything
   // is stored. See registry/src/transactions/cda_checks.cpp.
   bool validate_cda = false;
+  // profile.json "reference_id_types": the CXi type codes (component 5)
+  // referenceIdList values may carry (the DMP's JDV_J231); empty = any.
+  CodeList reference_id_types;
   // ---- end issue 8 ----
 
   // ---- issue 6: VIHF identity (profile.json "identity": {"vihf": "required"|"optional"}) ----

@@ -62,9 +62,12 @@ struct RetrieveResponse {
 // call cda/ itself, and the gateway, which links both, hands the check in
 // here (cda::document_checker(), gateway/src/xds/xds_service.cpp). Returns
 // the findings as Errors: code = rule id ("X-3", "R-CDA-12", "XSD"…),
-// location = where in the CDA, severity Error or Warning.
-using DocumentChecker = std::function<std::vector<Error>(
-    std::string_view bytes, const DocumentEntry& entry, const SubmissionSet* set)>;
+// location = where in the CDA, severity Error or Warning. `predecessor`: when
+// the entry replaces a document (RPLC) whose content this repository holds,
+// that content, for the setId / versionNumber checks; else empty.
+using DocumentChecker =
+    std::function<std::vector<Error>(std::string_view bytes, const DocumentEntry& entry,
+                                     const SubmissionSet* set, std::string_view predecessor)>;
 // ---- end issue 8 ----
 
 // ---- issue 9: lot signature (IHE DSG) check in ITI-41 ----
