@@ -165,8 +165,9 @@ RegistryResponse internal_or_xds(const Error& error) {
 
 RegistryResponse register_lot(store::ConnectionPool& pool, const Profile& profile,
                               SubmitObjectsRequest request, LotContents contents) {
+  std::map<std::string, std::string> assigned;
   try {
-    assign_uuids(request);
+    assigned = assign_uuids(request);
   } catch (const Failure& failure_) {
     return failure(failure_.error());
   }
@@ -177,6 +178,14 @@ RegistryResponse register_lot(store::ConnectionPool& pool, const Profile& profil
     if (object.kind == ObjectKind::ExtrinsicObject || object.kind == ObjectKind::RegistryPackage ||
         object.kind == ObjectKind::Association) {
       object.status = vocab::kApproved;
+    }
+    // An original is version 1 of its own logical object (ITI TF-3 §4.1.3.4;
+    // NIST 15800, 21002, 21003 read both back).
+    if (object.kind == ObjectKind::ExtrinsicObject || object.kind == ObjectKind::RegistryPackage) {
+      // A symbolic lid naming the object itself follows its id.
+      if (const auto it = assigned.find(object.lid); it != assigned.end()) object.lid = it->second;
+      if (object.lid.empty()) object.lid = object.id;
+      object.version_name = "1";
     }
   }
 

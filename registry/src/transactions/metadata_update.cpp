@@ -353,16 +353,16 @@ class StateCheck {
                  xds_codes::kMetadataIdentifierError);
       // When this repository holds the bytes, hash and size describe them and
       // cannot change; for a document stored elsewhere (ITI-42) they are the
-      // source's claims, which ITI-57 may correct (NIST 15800, 15801).
+      // source's claims, which ITI-57 may correct (NIST 15800, 15801, 15802b).
       if (holds_content(latest.unique_id)) {
         check_same(object.id, "hash", store_lower(latest.hash), store_lower(document.hash),
                    xds_codes::kUnmodifiableMetadataError);
         check_same(object.id, "size", latest.size ? std::to_string(*latest.size) : "",
                    document.size ? std::to_string(*document.size) : document.size_text,
                    xds_codes::kUnmodifiableMetadataError);
+        check_same(object.id, "repositoryUniqueId", latest.repository_unique_id,
+                   document.repository_unique_id, xds_codes::kUnmodifiableMetadataError);
       }
-      check_same(object.id, "repositoryUniqueId", latest.repository_unique_id,
-                 document.repository_unique_id, xds_codes::kUnmodifiableMetadataError);
       check_same(object.id, "objectType", latest.object_type, object.object_type,
                  xds_codes::kUnmodifiableMetadataError);
       patient_id = document.patient_id;
