@@ -13,6 +13,7 @@
 #include "passerelle/registry/records.hpp"
 #include "passerelle/registry/store.hpp"
 #include "pg_cluster.hpp"
+#include "run_binary.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 
@@ -25,22 +26,6 @@ namespace {
 
 const std::string kToken = "admin-cli-token";
 const std::string kPatient = "2840229123456^^^&1.2.250.1.213.1.4.10&ISO^NH";
-
-struct Run {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-Run run(const std::vector<std::string>& args) {
-  bp::ipstream out;
-  bp::ipstream err;
-  bp::child child(PASSERELLE_BINARY, bp::args(args), bp::std_out > out, bp::std_err > err);
-  std::string out_text((std::istreambuf_iterator<char>(out)), {});
-  std::string err_text((std::istreambuf_iterator<char>(err)), {});
-  child.wait();
-  return {child.exit_code(), out_text, err_text};
-}
 
 std::string fresh_database(const std::string& prefix) {
   static std::atomic<int> counter{0};

@@ -12,6 +12,7 @@
 #include "passerelle/registry/store.hpp"
 #include "passerelle/registry/traces.hpp"
 #include "pg_cluster.hpp"
+#include "run_binary.hpp"
 #include "test_server.hpp"
 
 namespace bp = boost::process;
@@ -25,23 +26,6 @@ const std::string kToken = "admin-state-cli-token";
 const std::string kPatient = "2840229123456^^^&1.2.250.1.213.1.4.10&ISO^NH";
 const std::string kRpps = "410001234567890";
 const std::string kAdeli = "012345678901";
-
-struct Run {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-// The gateway binary, as an operator runs it.
-Run run(const std::vector<std::string>& args) {
-  bp::ipstream out;
-  bp::ipstream err;
-  bp::child child(PASSERELLE_BINARY, bp::args(args), bp::std_out > out, bp::std_err > err);
-  std::string out_text((std::istreambuf_iterator<char>(out)), {});
-  std::string err_text((std::istreambuf_iterator<char>(err)), {});
-  child.wait();
-  return {child.exit_code(), out_text, err_text};
-}
 
 // A server with the operator API on a fresh database holding one open record.
 struct Gateway {
