@@ -4,7 +4,7 @@
 PASSERELLE_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl ccache
   libboost1.81-all-dev libxerces-c-dev libxmlsec1-dev libpqxx-dev libssl-dev
-  nlohmann-json3-dev libspdlog-dev libcli11-dev
+  nlohmann-json3-dev libspdlog-dev libcli11-dev libzip-dev
   postgresql
 )
 # Only the test command needs clang (libFuzzer smoke run) and the xmlsec1 tool

@@ -1,6 +1,7 @@
 #include "passerelle/conformance/report.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <string_view>
 
 #include "passerelle/core/xml.hpp"
@@ -42,8 +43,9 @@ std::string clipped(const std::string& text) {
 
 constexpr const char* kStyle = R"(
 body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:90em}
-h1{font-size:1.5em}table{border-collapse:collapse;width:100%;margin:1em 0}
-th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}
+h1{font-size:1.5em}table{border-collapse:collapse;width:100%;margin:1em 0;table-layout:fixed}
+th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+col.id{width:14em}col.kind{width:12em}col.verdict{width:6.5em}
 th{background:#f0f0f0}.passed{color:#155724;background:#d4edda}
 .failed{color:#721c24;background:#f8d7da}.na{color:#555;background:#eee}
 .summary span{display:inline-block;padding:.3em .8em;margin-right:.5em;border-radius:.3em;font-weight:bold}
@@ -78,6 +80,13 @@ std::string html_step(const StepResult& step) {
            xml::escape(clipped(step.response)) + "</pre></details>";
   }
   return out + "</td></tr>";
+}
+
+// The report's title: the suite's folder name ("nist-testkit", "dmp").
+std::string suite_name(const std::string& testkit) {
+  auto path = std::filesystem::path(testkit).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();
+  return path.filename().empty() ? testkit : path.filename().string();
 }
 
 }  // namespace
@@ -144,7 +153,8 @@ std::string html_report(const RunResult& run) {
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<title>Passerelle conformance report</title><style>" +
       std::string(kStyle) +
-      "</style></head><body>\n<h1>Conformance report: NIST XDS testkit</h1>\n<p>Registry "
+      "</style></head><body>\n<h1>Conformance report: " + xml::escape(suite_name(run.testkit)) +
+      "</h1>\n<p>Registry "
       "<code>" +
       xml::escape(run.registry) + "</code>, repository <code>" + xml::escape(run.repository) +
       "</code>, testkit <code>" + xml::escape(run.testkit) + "</code>, " +
@@ -152,8 +162,9 @@ std::string html_report(const RunResult& run) {
       " s.</p>\n<p class=\"summary\"><span class=\"passed\">" + std::to_string(counts.passed) +
       " passed</span><span class=\"failed\">" + std::to_string(counts.failed) +
       " failed</span><span class=\"na\">" + std::to_string(counts.skipped) +
-      " skipped (not applicable)</span></p>\n<table><tr><th>test</th><th>collections</th>"
-      "<th>verdict</th><th>reason</th><th>description</th></tr>\n";
+      " skipped (not applicable)</span></p>\n<table><colgroup><col class=\"id\"><col "
+      "class=\"kind\"><col class=\"verdict\"><col><col></colgroup><tr><th>test</th>"
+      "<th>collections</th><th>verdict</th><th>reason</th><th>description</th></tr>\n";
   for (const auto& test : run.tests) {
     out += "<tr><td><a href=\"#t-" + xml::escape(test.id) + "\">" + xml::escape(test.id) +
            "</a></td><td>" + xml::escape(join(test.collections, " ")) + "</td>" +
@@ -171,8 +182,9 @@ std::string html_report(const RunResult& run) {
     for (const auto& section : test.sections) {
       out += "<h4>section <code>" + xml::escape(section.name) + "</code>: <span class=\"" +
              css_class(section.verdict) + "\">" + xml::escape(to_string(section.verdict)) +
-             "</span></h4>\n<table><tr><th>step</th><th>transaction</th><th>verdict</th>"
-             "<th>reason, notes, messages</th></tr>\n";
+             "</span></h4>\n<table><colgroup><col class=\"id\"><col class=\"kind\"><col "
+             "class=\"verdict\"><col></colgroup><tr><th>step</th><th>transaction</th>"
+             "<th>verdict</th><th>reason, notes, messages</th></tr>\n";
       for (const auto& step : section.steps) out += html_step(step) + "\n";
       out += "</table>\n";
     }

@@ -4,14 +4,17 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <thread>
 
+#include "operator_api.hpp"
 #include "passerelle/conformance/ebxml21_to_30.hpp"
 #include "passerelle/conformance/expected_contents.hpp"
 #include "passerelle/conformance/placeholders.hpp"
 #include "passerelle/conformance/testkit.hpp"
+#include "passerelle/conformance/vihf_assertion.hpp"
+#include "passerelle/conformance/vihf_profiles.hpp"
 #include "passerelle/conformance/xds_messages.hpp"
 #include "passerelle/conformance/xpath.hpp"
 #include "passerelle/core/error.hpp"
@@ -102,7 +105,13 @@ class Runner {
         repository_(Url::parse(options.repository_url)),
         http_(options.tls, options.timeout),
         ids_(options.oid_root, static_cast<std::uint64_t>(std::time(nullptr))) {
-    if (!options.record_setup_url.empty()) record_setup_ = Url::parse(options.record_setup_url);
+    if (!options.record_setup_url.empty()) {
+      operator_api_.emplace(http_, Url::parse(options.record_setup_url), options.operator_token);
+    }
+    // A suite of our own names its professionals beside tests/.
+    if (const auto file = options.testkit / "vihf-profiles.xml"; fs::exists(file)) {
+      profiles_ = parse_vihf_profiles(read_file(file), file.string());
+    }
   }
 
   RunResult run() {
@@ -179,7 +188,7 @@ class Runner {
     result.id = test.id;
     result.description = test.description;
     result.collections = test.collections;
-    const std::string type_code = options_.patient_type_code.value_or(record_setup_ ? "NH" : "");
+    const std::string type_code = options_.patient_type_code.value_or(operator_api_ ? "NH" : "");
     const std::string patient = options_.patient_id.empty()
                                     ? ids_.patient(options_.patient_authority, type_code)
                                     : options_.patient_id;
@@ -187,10 +196,10 @@ class Runner {
     state_.set_patients(test.id, patient, second,
                         ids_.patient(options_.patient_authority, type_code));
     std::string setup_error;
-    if (record_setup_) {
+    if (operator_api_) {
       try {
-        create_record(patient, test.id);
-        create_record(second, test.id);
+        operator_api_->create_record(patient, test.id);
+        operator_api_->create_record(second, test.id);
       } catch (const std::exception& error) {
         setup_error = error.what();
       }
@@ -221,26 +230,6 @@ class Runner {
     return result;
   }
 
-  void create_record(const std::string& patient, const std::string& test) {
-    Url url = *record_setup_;
-    if (!url.target.ends_with("/api/v1/records")) {
-      url.target = (url.target == "/" ? "" : url.target) + "/api/v1/records";
-    }
-    const nlohmann::json record = {{"patient_id", patient},
-                                   {"family", "NIST"},
-                                   {"given", "Test " + test},
-                                   {"birth_date", "1970-01-01"},
-                                   {"sex", "U"}};
-    const auto reply = http_.send("POST", url, "application/json", record.dump(),
-                                  {{"Authorization", "Bearer " + options_.operator_token}});
-    // 409: the record exists already (a fixed --patient-id): fine.
-    if (reply.status != 201 && reply.status != 409) {
-      throw Failure(kHarnessError, url.str(),
-                    "POST " + url.str() + " answered " + std::to_string(reply.status) + ": " +
-                        reply.body.substr(0, 300));
-    }
-  }
-
   void run_step(const TestDefinition& test, const Section& section, const TestStep& step,
                 std::vector<LoggedStep>& log, StepResult& result) {
     try {
@@ -250,6 +239,9 @@ class Runner {
         result.notes.push_back("instructions not mapped by the harness, ignored: " + names);
       }
       const StepKey where{test.id, section.name, step.id};
+      if (step.wait_before_ms > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(step.wait_before_ms));
+      }
       switch (step.kind) {
         case StepKind::ProvideAndRegister:
         case StepKind::Register:
@@ -266,7 +258,7 @@ class Runner {
           remove(test, section, step, where, log, result);
           break;
         case StepKind::PatientFeed:
-          if (!record_setup_) {
+          if (!operator_api_) {
             throw NotApplicable{
                 "Patient Identity Feed: no --record-setup; the endpoint is "
                 "assumed to know the test's patient"};
@@ -275,6 +267,16 @@ class Runner {
                                  " created through the operator API before the test");
           break;
         case StepKind::Null:
+          break;
+        case StepKind::RecordSetup:
+          record_setup(test, step, result);
+          break;
+        case StepKind::RecordStatus:
+        case StepKind::DeclareConsent:
+          dmp_operation(test, step, where, log, result);
+          break;
+        case StepKind::Traces:
+          traces(test, step, where, result);
           break;
         case StepKind::Other:
           throw NotApplicable{"transaction <" + step.transaction +
@@ -350,6 +352,10 @@ class Runner {
 
   // ExpectedStatus, ExpectedErrorCode and ExpectedErrorMessage.
   static void check_status(const TestStep& step, const IncomingMessage& reply) {
+    if (step.expected_status == "Fault") {
+      check_fault(step, reply);
+      return;
+    }
     if (reply.payload_name == "Fault") {
       throw Failure(kHarnessError, "status",
                     "SOAP fault instead of a response: " + reply.fault_reason);
@@ -382,6 +388,22 @@ class Runner {
       if (!found) {
         throw Failure(kHarnessError, "errors",
                       "expected error '" + message + "', got [" + reply.error_codes() + "]");
+      }
+    }
+  }
+
+  // ExpectedStatus Fault (suites of our own): a SOAP fault whose codes or
+  // reason carry every ExpectedErrorCode (a DMP refusal, a wsse code).
+  static void check_fault(const TestStep& step, const IncomingMessage& reply) {
+    if (reply.payload_name != "Fault") {
+      throw Failure(kHarnessError, "status",
+                    "expected a SOAP fault, got " + reply.payload_name + " status " +
+                        reply.short_status() + " [" + reply.error_codes() + "]");
+    }
+    for (const auto& code : step.expected_codes) {
+      if (reply.fault_reason.find(code) == std::string::npos) {
+        throw Failure(kHarnessError, "errors",
+                      "expected a fault with " + code + ", got: " + reply.fault_reason);
       }
     }
   }
@@ -466,12 +488,13 @@ class Runner {
           submitted_[uid->second] = parts.back().bytes;
         }
       }
-      message = provide_and_register(metadata, repository_.str(), parts, !step.no_mtom);
+      message = provide_and_register(metadata, repository_.str(), parts, !step.no_mtom,
+                                     secure(test, step));
       endpoint = &repository_;
       if (step.no_mtom) result.notes.push_back("<NoMTOM/>: documents sent inline (base64)");
     } else {
       message = soap_request(step.kind == StepKind::Update ? action::kUpdate : action::kRegister,
-                             metadata, registry_.str());
+                             metadata, registry_.str(), secure(test, step));
     }
     const auto reply = exchange(*endpoint, message, where, result);
     log.push_back({step.id, step.transaction, metadata, reply.payload});
@@ -488,7 +511,8 @@ class Runner {
     const auto symbols = state_.symbols(test.id, section.name, step);
     const std::string request =
         without_xml_declaration(read_metadata(section, step, symbols, result));
-    auto reply = exchange(endpoint, soap_request(action, request, endpoint.str()), where, result);
+    auto reply = exchange(
+        endpoint, soap_request(action, request, endpoint.str(), secure(test, step)), where, result);
     log.push_back({step.id, step.transaction, request, reply.payload});
     check_status(step, reply);
     evaluate_reports(step, where, request, reply.payload, result);
@@ -549,6 +573,77 @@ class Runner {
     }
   }
 
+  // The step's <Vihf profile=…/> as a signed assertion in the envelope's
+  // Security header; no hook for a step without one.
+  EnvelopeHook secure(const TestDefinition& test, const TestStep& step) {
+    if (!step.vihf) return {};
+    if (options_.vihf_signing_key.empty() || options_.vihf_signing_cert.empty()) {
+      throw Failure(kHarnessError, "Vihf",
+                    "the step sends a VIHF: give --vihf-signing-key and --vihf-signing-cert");
+    }
+    if (!vihf_key_) {
+      vihf_key_ = signature::SigningKey::from_pem_files(options_.vihf_signing_key.string(),
+                                                        options_.vihf_signing_cert.string());
+    }
+    const auto profile = resolve_vihf(profiles_, *step.vihf);
+    const std::string& patient = step.vihf->patient == "second" ? state_.second_patient(test.id)
+                                 : step.vihf->patient == "alt"  ? state_.alt_patient(test.id)
+                                                                : state_.patient(test.id);
+    VihfAssertion assertion;
+    assertion.id = "_" + ids_.uuid().substr(9);  // an NCName
+    assertion.name_id = profile.person_id;
+    assertion.attributes = vihf_attributes(profile, patient);
+    const signature::SigningKey& key = *vihf_key_;
+    return [assertion, &key](const std::string& envelope) {
+      return with_vihf(envelope, assertion, key);
+    };
+  }
+
+  OperatorApi& operator_api(const TestStep& step) {
+    if (!operator_api_) {
+      throw NotApplicable{step.transaction + " needs the operator API (--record-setup)"};
+    }
+    return *operator_api_;
+  }
+
+  // RecordSetupTransaction: the patient's choices, in order.
+  void record_setup(const TestDefinition& test, const TestStep& step, StepResult& result) {
+    auto& api = operator_api(step);
+    for (const auto& change : step.record_changes) {
+      api.apply(change, state_.patient(test.id), profiles_);
+      result.notes.push_back("operator API: " + change.what + " done");
+    }
+  }
+
+  // RecordStatus / DeclareConsent (docs/dmp-operations.xsd) to the registry.
+  void dmp_operation(const TestDefinition& test, const TestStep& step, const StepKey& where,
+                     std::vector<LoggedStep>& log, StepResult& result) {
+    const std::string& patient = state_.patient(test.id);
+    const bool status = step.kind == StepKind::RecordStatus;
+    const std::string request = status ? record_status_request(patient)
+                                       : declare_consent_request(patient, step.consent_action);
+    const auto reply =
+        exchange(registry_,
+                 soap_request(status ? action::kRecordStatus : action::kDeclareConsent, request,
+                              registry_.str(), secure(test, step)),
+                 where, result);
+    log.push_back({step.id, step.transaction, request, reply.payload});
+    check_status(step, reply);
+  }
+
+  // TracesTransaction: GET the record's traces, check each ExpectedTrace.
+  void traces(const TestDefinition& test, const TestStep& step, const StepKey& where,
+              StepResult& result) {
+    const auto body = operator_api(step).traces(state_.patient(test.id));
+    result.response = body;
+    save(where, "response", "application/json", body, result);
+    for (const auto& expected : step.expected_traces) {
+      if (const auto why = check_trace(body, expected, profiles_)) {
+        throw Failure(kHarnessError, "traces", "ExpectedTrace: " + *why);
+      }
+    }
+  }
+
   void remove(const TestDefinition& test, const Section& section, const TestStep& step,
               const StepKey& where, std::vector<LoggedStep>& log, StepResult& result) {
     send_as_written(action::kRemoveMetadata, registry_, test, section, step, where, log, result);
@@ -585,8 +680,10 @@ class Runner {
   Testkit testkit_;
   Url registry_;
   Url repository_;
-  std::optional<Url> record_setup_;
   HttpClient http_;
+  std::optional<OperatorApi> operator_api_;
+  VihfProfiles profiles_;
+  std::optional<signature::SigningKey> vihf_key_;  // loaded by the first step that signs
   IdFactory ids_;
   RunState state_;
   std::map<std::string, std::string> submitted_;  // document uniqueId → bytes sent

@@ -5,6 +5,7 @@
 
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/xml.hpp"
+#include "testkit_dmp.hpp"
 #include "text.hpp"
 
 namespace passerelle::conformance {
@@ -57,6 +58,10 @@ void read_transaction(const xercesc::DOMElement& transaction, TestStep& step) {
       const auto id = attribute_or(*child, "id");
       if (id.empty()) step.no_assign_uids_all = true;
       step.no_assign_uids.insert(id);
+    } else if (name == "WaitBefore") {
+      // 12323 waits so that a folder's lastUpdateTime (second precision) can change.
+      const auto text = text_of(*child);
+      step.wait_before_ms = text.empty() ? 0u : static_cast<unsigned>(std::stoul(text));
     } else if (name == "MetadataFile") {
       step.metadata_file = text_of(*child);
     } else if (name == "Document") {
@@ -78,11 +83,13 @@ void read_transaction(const xercesc::DOMElement& transaction, TestStep& step) {
       read_expected_contents(*child, step);
     } else if (name == "Assertions") {
       read_assertions(*child, step);
+    } else if (read_dmp_element(*child, step)) {
+      // Vihf, record setup, consent action, expected traces (testkit_dmp.cpp).
     } else if (name == "XDSb" || name == "AssignUuids" || name == "ParseMetadata" ||
-               name == "InteractionSequence" || name == "WaitBefore" ||
-               name == "ReferenceMetadata" || name == "AssignNewUuid") {
+               name == "InteractionSequence" || name == "ReferenceMetadata" ||
+               name == "AssignNewUuid") {
       // XDSb: the only flavour we speak. AssignUuids: symbolic ids always get
-      // UUIDs. ParseMetadata/InteractionSequence/WaitBefore/ReferenceMetadata:
+      // UUIDs. ParseMetadata/InteractionSequence/ReferenceMetadata:
       // toolkit bookkeeping with no effect on what is sent or checked here.
     } else {
       step.unknown_elements.push_back(name);
@@ -101,6 +108,10 @@ StepKind step_kind(const std::string& transaction) {
   if (transaction == "RemoveMetadataTransaction") return StepKind::RemoveMetadata;
   if (transaction == "PatientIdentityFeedTransaction") return StepKind::PatientFeed;
   if (transaction == "NullTransaction") return StepKind::Null;
+  if (transaction == "RecordSetupTransaction") return StepKind::RecordSetup;
+  if (transaction == "RecordStatusTransaction") return StepKind::RecordStatus;
+  if (transaction == "DeclareConsentTransaction") return StepKind::DeclareConsent;
+  if (transaction == "TracesTransaction") return StepKind::Traces;
   return StepKind::Other;
 }
 
@@ -122,6 +133,14 @@ std::string to_string(StepKind kind) {
       return "Patient Identity Feed";
     case StepKind::Null:
       return "assertions";
+    case StepKind::RecordSetup:
+      return "record setup (operator API)";
+    case StepKind::RecordStatus:
+      return "DMP RecordStatus";
+    case StepKind::DeclareConsent:
+      return "DMP DeclareConsent";
+    case StepKind::Traces:
+      return "record traces (operator API)";
     case StepKind::Other:
       break;
   }

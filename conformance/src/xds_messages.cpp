@@ -104,7 +104,8 @@ std::string base64_decode(const std::string& text) {
 }
 
 OutgoingMessage provide_and_register(const std::string& submit_objects, const std::string& to,
-                                     const std::vector<DocumentPart>& documents, bool mtom) {
+                                     const std::vector<DocumentPart>& documents, bool mtom,
+                                     const EnvelopeHook& hook) {
   std::string body =
       "<xdsb:ProvideAndRegisterDocumentSetRequest xmlns:xdsb=\"urn:ihe:iti:xds-b:2007\">" +
       without_xml_declaration(submit_objects);
@@ -123,16 +124,31 @@ OutgoingMessage provide_and_register(const std::string& submit_objects, const st
     body += "</xdsb:Document>";
   }
   body += "</xdsb:ProvideAndRegisterDocumentSetRequest>";
-  const std::string root = envelope(action::kProvideAndRegister, to, body);
+  std::string root = envelope(action::kProvideAndRegister, to, body);
+  if (hook) root = hook(root);
   if (!mtom) return {action::kProvideAndRegister, "application/soap+xml; charset=UTF-8", root};
   auto written = soap::write_mtom(root, action::kProvideAndRegister, attachments);
   return {action::kProvideAndRegister, std::move(written.content_type), std::move(written.body)};
 }
 
 OutgoingMessage soap_request(const std::string& action, const std::string& payload,
-                             const std::string& to) {
+                             const std::string& to, const EnvelopeHook& hook) {
+  std::string built = envelope(action, to, without_xml_declaration(payload));
+  if (hook) built = hook(built);
   return {action, "application/soap+xml; charset=UTF-8; action=\"" + action + "\"",
-          envelope(action, to, without_xml_declaration(payload))};
+          std::move(built)};
+}
+
+std::string record_status_request(const std::string& patient) {
+  return "<dmp:RecordStatusRequest xmlns:dmp=\"urn:passerelle:dmp\"><dmp:PatientId>" +
+         xml::escape(patient) + "</dmp:PatientId></dmp:RecordStatusRequest>";
+}
+
+std::string declare_consent_request(const std::string& patient, const std::string& action) {
+  return "<dmp:DeclareConsentRequest xmlns:dmp=\"urn:passerelle:dmp\"><dmp:PatientId>" +
+         xml::escape(patient) + "</dmp:PatientId>" +
+         (action.empty() ? "" : "<dmp:Action>" + xml::escape(action) + "</dmp:Action>") +
+         "</dmp:DeclareConsentRequest>";
 }
 
 std::string IncomingMessage::error_codes() const {

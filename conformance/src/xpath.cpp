@@ -331,6 +331,36 @@ class Evaluator {
     }
   }
 
+  // The element axes the testkit writes (descendant:: in 13 Report
+  // expressions of the reg_mu/folder tests); child:: is the default.
+  enum class Axis { Child, Descendant, DescendantOrSelf, Self };
+  Axis axis() {
+    if (accept("child::")) return Axis::Child;
+    if (accept("descendant-or-self::")) return Axis::DescendantOrSelf;
+    if (accept("descendant::")) return Axis::Descendant;
+    if (accept("self::")) return Axis::Self;
+    return Axis::Child;
+  }
+  static void along(Node node, Axis axis, NodeSet& out) {
+    switch (axis) {
+      case Axis::Child:
+        children(node, out);
+        break;
+      case Axis::Descendant:
+        for (auto* child = node->getFirstChild(); child != nullptr;
+             child = child->getNextSibling()) {
+          descendants_or_self(child, out);
+        }
+        break;
+      case Axis::DescendantOrSelf:
+        descendants_or_self(node, out);
+        break;
+      case Axis::Self:
+        out.push_back(node);
+        break;
+    }
+  }
+
   // One step from `from`: the node test, then each predicate.
   NodeSet step(const NodeSet& from, const Context& outer) {
     skip_space();
@@ -348,7 +378,8 @@ class Evaluator {
       return result;
     }
     if (accept(".")) return from;
-    if (accept("@")) attribute = true;
+    const Axis on = axis();
+    if (accept("@") || accept("attribute::")) attribute = true;
     if (accept("*")) {
       test = "*";
     } else {
@@ -373,7 +404,7 @@ class Evaluator {
         }
       } else {
         NodeSet all;
-        children(node, all);
+        along(node, on, all);
         for (const auto child : all) {
           const auto type = child->getNodeType();
           if (test == "text()") {

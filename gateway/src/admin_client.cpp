@@ -91,8 +91,11 @@ template <class Stream>
 AdminReply exchange(Stream& stream, http::request<http::string_body>& request) {
   http::write(stream, request);
   beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  http::read(stream, buffer, response);
+  // issue 10: no 8 MiB cap (Beast's default for responses): an XDM export is a whole lot.
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(boost::none);
+  http::read(stream, buffer, parser);
+  auto response = parser.release();
   return {response.result_int(), std::move(response.body())};
 }
 

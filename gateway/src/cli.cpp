@@ -10,6 +10,7 @@
 #include "lot_command.hpp"  // issue 9
 #include "passerelle/core/version.hpp"
 #include "passerelle/gateway/serve.hpp"
+#include "xdm_command.hpp"  // issue 10
 
 namespace passerelle::gateway {
 namespace {
@@ -121,6 +122,45 @@ void add_serve_options(CLI::App& serve, ServerConfig& config, std::string& log_f
                  "the VIHF must match the TLS client certificate (issuer for indirect, NameID "
                  "for direct authentication)");
   // ---- end issue 6 ----
+  // ---- issue 10: XDM import limits (docs/xdm-import-export.md) ----
+  serve
+      .add_option("--xdm-max-entries", config.xdm_max_entries,
+                  "most entries in an imported XDM ZIP")
+      ->capture_default_str();
+  serve
+      .add_option("--xdm-max-bytes", config.xdm_max_bytes,
+                  "most bytes an imported XDM ZIP expands to (all entries together)")
+      ->capture_default_str();
+  serve
+      .add_option("--xdm-max-ratio", config.xdm_max_ratio,
+                  "highest expanded/compressed ratio of an XDM entry above 1 MiB (zip bombs)")
+      ->capture_default_str();
+  // ---- end issue 10 ----
+  // ---- issue 10: professional downloads (docs/downloads.md) ----
+  serve
+      .add_option("--export-signing-key", config.export_signing_key,
+                  "private key (PEM) that signs every exported XDM lot (docs/signature.md)")
+      ->check(CLI::ExistingFile);
+  serve
+      .add_option("--export-signing-cert", config.export_signing_cert,
+                  "certificate (PEM) of --export-signing-key")
+      ->check(CLI::ExistingFile);
+  serve
+      .add_option("--download-misuse-threshold", config.download_misuse_threshold,
+                  "more downloads than this by one professional within the period are traced "
+                  "as misuse (R-TRACE-4, never refused)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  serve
+      .add_option_function<long>(
+          "--download-misuse-period",
+          [&config](const long& seconds) {
+            config.download_misuse_period = std::chrono::seconds(seconds);
+          },
+          "seconds over which downloads are counted for misuse")
+      ->check(CLI::PositiveNumber)
+      ->default_str(std::to_string(config.download_misuse_period.count()));
+  // ---- end issue 10: professional downloads ----
   serve.add_option("--operator-token-file", config.operator_token_file,
                    "file holding the operator API bearer token; without it /api/ is disabled "
                    "(docs/operator-api.md)");
@@ -167,6 +207,7 @@ int run_cli(int argc, char** argv) {
   const DbCommand db = add_db_command(app);           // db_command.cpp
   const CdaCommand cda = add_cda_command(app);        // cda_command.cpp
   const LotCommand lot = add_lot_command(app);        // lot_command.cpp (issue 9)
+  const XdmCommand xdm = add_xdm_command(app);        // xdm_command.cpp (issue 10)
   add_conformance_command(app);  // conformance_command.cpp: runs from its own callback
 
   try {
@@ -181,6 +222,7 @@ int run_cli(int argc, char** argv) {
   if (db.command->parsed()) return db.run();
   if (cda.command->parsed()) return cda.run();
   if (lot.command->parsed()) return lot.run();  // issue 9
+  if (xdm.command->parsed()) return xdm.run();  // issue 10
   if (!serve_command->parsed()) {
     std::cout << app.help();
     return 0;

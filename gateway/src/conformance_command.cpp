@@ -11,6 +11,7 @@
 #include "passerelle/conformance/runner.hpp"
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/xml.hpp"
+#include "passerelle/signature/xmldsig.hpp"
 
 namespace passerelle::gateway {
 namespace {
@@ -50,6 +51,7 @@ int run_conformance(ConformanceState& state) {
   };
   try {
     xml::Runtime runtime;
+    signature::Runtime signature_runtime;  // signs the VIHF of suite steps
     const auto result = conformance::run_conformance(options);
     const bool written = write_report(state.junit, conformance::junit_xml(result)) &&
                          write_report(state.html, conformance::html_report(result));
@@ -92,6 +94,12 @@ void add_conformance_command(CLI::App& app) {
   run.add_option("--operator-token", options.operator_token, "bearer token of the operator API");
   run.add_option("--patient-id", options.patient_id,
                  "patient for every test (CX); default: a fresh one per test");
+  run.add_option("--patient-authority", options.patient_authority,
+                 "assigning authority (OID) of generated patients (dmp: 1.2.250.1.213.1.4.10)");
+  run.add_option("--vihf-signing-key", options.vihf_signing_key,
+                 "private key (PEM) signing the VIHF of steps that send one");
+  run.add_option("--vihf-signing-cert", options.vihf_signing_cert,
+                 "its certificate (PEM), sent in the assertion's KeyInfo");
   run.add_option("--messages", state->messages,
                  "folder for the exchanged messages (default: <html>.messages)");
   run.add_option("--junit", state->junit, "JUnit XML report to write")->required();

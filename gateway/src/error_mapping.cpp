@@ -9,6 +9,12 @@ namespace passerelle::gateway {
 namespace {
 
 constexpr const char* kPasserelleNs = "urn:passerelle:fault";
+// The DMP access policy's refusal codes (gateway/policy refusal.hpp). The
+// mapping (dmp-xds-mapping.md §6-7) names no namespace for them and they are
+// no IHE codes: strict reading, they live in the namespace of our DMP
+// operations (docs/dmp-operations.xsd). In a RegistryError they are the
+// errorCode as is.
+constexpr const char* kDmpNs = "urn:passerelle:dmp";
 
 bool has_prefix(std::string_view code, std::string_view prefix) {
   return code.substr(0, prefix.size()) == prefix;
@@ -50,6 +56,9 @@ soap::Fault fault_for(const Error& error) {
     fault.code = soap::FaultCode::Receiver;
     fault.subcode = soap::QName{kPasserelleNs, after_colon(code)};
     fault.detail.clear();  // internal details stay in the log
+  } else if (has_prefix(code, "DMP_")) {
+    fault.code = soap::FaultCode::Sender;
+    fault.subcode = soap::QName{kDmpNs, code};
   } else if (has_prefix(code, "passerelle:")) {
     fault.code = soap::FaultCode::Sender;
     fault.subcode = soap::QName{kPasserelleNs, after_colon(code)};
@@ -61,6 +70,8 @@ soap::Fault fault_for(const Error& error) {
   }
   return fault;
 }
+
+bool refused_as_fault(const Error& error) { return has_prefix(error.code, "wsse:"); }
 
 unsigned http_status_for(const Error& error, const soap::Fault& fault) {
   if (error.code == codes::kUnsupportedMediaType) return 415;

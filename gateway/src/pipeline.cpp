@@ -4,6 +4,7 @@
 
 #include "api/records_api.hpp"
 #include "error_mapping.hpp"
+#include "identity/refusal_trace.hpp"  // issue 6
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/registry/store.hpp"
 #include "passerelle/soap/namespaces.hpp"
@@ -34,15 +35,32 @@ std::string path_of(const std::string& target) {
   return target.substr(0, target.find_first_of("?#"));
 }
 
-// Operator API (gateway/src/api/): JSON in, JSON out, bearer token.
-OutboundReply operator_api_reply(const api::OperatorApi* operator_api, InboundRequest& request) {
+// issue 10: the routes registered with the XDS operations (XDM export and
+// import), once the operator token is good; nullopt when none takes it.
+std::optional<api::ApiReply> routed_api_reply(const api::OperatorApi* operator_api,
+                                              const Router& router, InboundRequest& request) {
+  if (operator_api == nullptr || !operator_api->authenticates(request.authorization)) return {};
+  const ApiCall call{request.method, request.target, request.content_type, request.body.bytes,
+                     request.context.request_id};
+  for (const auto& route : router.api_routes()) {
+    if (auto answer = route(call)) return answer;
+  }
+  return {};
+}
+
+// Operator API (gateway/src/api/): JSON in, JSON out (a ZIP for the XDM
+// export), bearer token.
+OutboundReply operator_api_reply(const api::OperatorApi* operator_api, const Router& router,
+                                 InboundRequest& request) {
+  auto routed = routed_api_reply(operator_api, router, request);  // issue 10
   const api::ApiReply answer =
-      operator_api == nullptr
+      routed ? std::move(*routed)
+      : operator_api == nullptr
           ? api::api_disabled()
           : operator_api->handle(request.method, request.target, request.authorization,
                                  request.content_type, request.body.bytes,
                                  request.context.request_id);
-  OutboundReply reply = plain(answer.status, "application/json", answer.body);
+  OutboundReply reply = plain(answer.status, answer.content_type, answer.body);
   reply.headers = answer.headers;
   reply.log_detail = answer.log_detail;
   reply.endpoint = "/api";
@@ -58,7 +76,7 @@ Pipeline::Pipeline(const Router& router, const Metrics& metrics, store::Connecti
       pool_(pool),
       config_(config),
       operator_api_(operator_api),
-      identity_(config) {}
+      identity_(config, identity::refusal_tracer(pool)) {}  // issue 6: refusals traced
 
 OutboundReply Pipeline::handle(InboundRequest& request) const {
   const std::string path = path_of(request.target);
@@ -90,7 +108,7 @@ OutboundReply Pipeline::handle(InboundRequest& request) const {
     return reply;
   }
   if (path == "/api" || path.starts_with(api::kApiPrefix)) {
-    return operator_api_reply(operator_api_, request);
+    return operator_api_reply(operator_api_, router_, request);
   }
   reply = plain(404, "text/plain", "no such endpoint\n");
   reply.endpoint = "other";

@@ -6,6 +6,8 @@
 
 #include "api/bearer_auth.hpp"
 #include "api/records_api.hpp"
+#include "api/xdm_api.hpp"              // issue 10
+#include "download/export_signing.hpp"  // issue 10: export signing key check
 #include "identity/identity_step.hpp"
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
@@ -17,6 +19,7 @@
 #include "passerelle/registry/datatypes.hpp"
 #include "passerelle/registry/profile.hpp"
 #include "passerelle/registry/store.hpp"
+#include "passerelle/signature/signer.hpp"   // issue 10: export signing
 #include "passerelle/signature/xmldsig.hpp"  // issue 9
 
 namespace passerelle::gateway {
@@ -51,6 +54,20 @@ void check_config(ServerConfig& config) {
     throw config_error("--max-body-bytes", "size limits must be positive");
   }
   if (config.db_pool_size == 0) throw config_error("--db-pool-size", "must be positive");
+  // issue 10: XDM import limits
+  if (config.xdm_max_entries == 0 || config.xdm_max_bytes == 0 || config.xdm_max_ratio == 0) {
+    throw config_error("--xdm-max-entries", "XDM import limits must be positive");
+  }
+  // ---- issue 10: professional downloads ----
+  if (config.export_signing_key.empty() != config.export_signing_cert.empty()) {
+    throw config_error("--export-signing-key",
+                       "give both --export-signing-key and --export-signing-cert, or neither");
+  }
+  if (config.download_misuse_threshold < 0 || config.download_misuse_period.count() <= 0) {
+    throw config_error("--download-misuse-threshold",
+                       "the misuse threshold must not be negative and the period must be positive");
+  }
+  // ---- end issue 10: professional downloads ----
   // Operator API token: a bad file stops us before any database starts.
   if (!config.operator_token_file.empty()) api::read_operator_token(config.operator_token_file);
   identity::load_trust(config);  // issue 6: a bad --vihf-trust stops us here too
@@ -74,6 +91,14 @@ int serve(ServerConfig config) {
       loaded.lot_signature_required = config.lot_signature == "required";
     }
     auto profile = std::make_shared<const registry::Profile>(std::move(loaded));
+    // issue 10: a bad export signing key stops us before any database starts.
+    std::shared_ptr<const signature::SigningKey> export_signing_key;
+    if (!config.export_signing_key.empty()) {
+      export_signing_key =
+          std::make_shared<const signature::SigningKey>(signature::SigningKey::from_pem_files(
+              config.export_signing_key.string(), config.export_signing_cert.string()));
+      download::check_export_signing_key(*export_signing_key, config.export_signing_cert.string());
+    }
     if (auto problem = registry::datatypes::check_oid(config.repository_unique_id);
         !problem.empty()) {
       throw config_error("--repository-unique-id", problem);
@@ -98,6 +123,12 @@ int serve(ServerConfig config) {
 
     XdsDependencies xds{pool, profile, config.repository_unique_id, {}, config.max_query_results};
     xds.decode.spill_threshold = config.spill_threshold;
+    xds.xdm_limits = api::xdm_limits(config);  // issue 10
+    // ---- issue 10: professional downloads ----
+    xds.export_signing_key = export_signing_key;
+    xds.download_misuse_threshold = config.download_misuse_threshold;
+    xds.download_misuse_period = config.download_misuse_period;
+    // ---- end issue 10: professional downloads ----
     if (!config.spool_dir.empty()) xds.decode.spool_dir = config.spool_dir;
     // ---- issue 9: lot signature trust anchors ----
     if (!config.signature_trust.empty()) {

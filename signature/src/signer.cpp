@@ -1,6 +1,7 @@
 #include "passerelle/signature/signer.hpp"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <xmlsec/crypto.h>
 #include <xmlsec/keys.h>
 #include <xmlsec/xmldsig.h>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "openssl_util.hpp"
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "xmlsec_errors.hpp"
@@ -21,6 +23,18 @@ std::string read_file(const std::string& path, std::string_view what) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// xmlsec loads a key and a certificate side by side without comparing them;
+// a mismatched pair would sign documents no one can verify.
+bool key_matches_certificate(std::string_view key_pem, const Certificate& certificate) {
+  const detail::BioPtr bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+  const detail::EvpPkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                                   : nullptr);
+  const detail::X509Ptr x509 = detail::x509_from_der(certificate.der);
+  const bool matches = key && x509 && X509_check_private_key(x509.get(), key.get()) == 1;
+  ERR_clear_error();
+  return matches;
 }
 
 struct DSigCtxFree {
@@ -59,6 +73,9 @@ SigningKey SigningKey::from_pem(std::string_view key_pem, std::string_view certi
           key.get(), reinterpret_cast<const xmlSecByte*>(first_pem.data()),
           static_cast<xmlSecSize>(first_pem.size()), xmlSecKeyDataFormatPem) < 0) {
     fail("the certificate does not load with the key");
+  }
+  if (!key_matches_certificate(key_pem, out.certificate_)) {
+    fail("the private key is not the key of certificate \"" + out.certificate_.subject + "\"");
   }
   out.key_ = std::move(key);
   return out;

@@ -23,6 +23,8 @@
 #include "passerelle/registry/stored_query.hpp"
 #include "passerelle/registry/traces.hpp"
 #include "passerelle/signature/xmldsig.hpp"
+#include "policy_fixtures.hpp"  // with_policy, from_callers_structure, with_confidentiality_code
+#include "remove_metadata_client.hpp"  // read_fault
 #include "soap_messages.hpp"
 #include "vihf_builder.hpp"
 #include "xds_gateway.hpp"
@@ -49,25 +51,10 @@ const std::string kPdf2 = read_fixture("xds/document02.pdf");
 constexpr const char* kDoctor = "810000000001";  // default VIHF: a GP, not the author
 constexpr const char* kAuthor = "801234567890";  // authorPerson of the fixture lot
 constexpr const char* kNurse = "810000000002";
-constexpr const char* kStranger = "810000000003";        // no authorisation on the record
-constexpr const char* kAuthorStructure = "11234567890";  // fixture authorInstitution XON.10
+constexpr const char* kStranger = "810000000003";  // no authorisation on the record
 
 std::vector<Part> two_pdfs() {
   return {{"Document01", "application/pdf", kPdf1}, {"Document02", "application/pdf", kPdf2}};
-}
-
-// Document01's confidentiality code N, followed by one more code.
-std::string with_extra_confidentiality(const std::string& metadata, const std::string& code) {
-  return replace_all(metadata, "<rim:Classification id=\"cl0104\"",
-                     "<rim:Classification id=\"cl0103b\" "
-                     "classificationScheme=\"urn:uuid:f4f85eac-e6cb-4883-b524-f2705394840f\" "
-                     "classifiedObject=\"Document01\" nodeRepresentation=\"" +
-                         code +
-                         "\"><rim:Slot name=\"codingScheme\"><rim:ValueList>"
-                         "<rim:Value>1.2.250.1.213.1.1.4.13</rim:Value></rim:ValueList></rim:Slot>"
-                         "<rim:Name><rim:LocalizedString value=\"" +
-                         code +
-                         "\"/></rim:Name></rim:Classification><rim:Classification id=\"cl0104\"");
 }
 
 VihfSpec doctor(const std::string& id = kDoctor) {
@@ -86,11 +73,6 @@ VihfSpec nurse() {
 
 VihfSpec author() { return doctor(kAuthor); }
 
-// The fixture's authorInstitution names the VIHF's structure (R-DOC-3).
-std::string from_callers_structure(const std::string& metadata) {
-  return replace_all(metadata, std::string("^^^") + kAuthorStructure, "^^^10B0152872");
-}
-
 HttpRequestBody find_documents(const std::string& return_type,
                                const std::string& patient = kTestPatient) {
   return stored_query(
@@ -98,13 +80,6 @@ HttpRequestBody find_documents(const std::string& return_type,
       {{"$XDSDocumentEntryPatientId", {"'" + patient + "'"}},
        {"$XDSDocumentEntryStatus", {"('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')"}}},
       return_type);
-}
-
-// The dmp profile's access policy on (the test gateway turns it off by default).
-XdsGatewayOptions with_policy() {
-  XdsGatewayOptions options;
-  options.access_policy = true;
-  return options;
 }
 
 std::set<std::string> id_set(const QueryAnswer& answer) {
@@ -148,14 +123,14 @@ struct Seeded {
   Seeded() {
     lot([](std::string m) { return m; });
     const auto masked_uid =
-        lot([](std::string m) { return with_extra_confidentiality(m, "MASQUE_PS"); });
+        lot([](std::string m) { return with_confidentiality_code(m, "MASQUE_PS"); });
     // 28617-9 (class 10): doctors read it, nurses do not (habilitation.json).
     const auto type_uid = lot([](std::string m) {
       return replace_all(m, "classifiedObject=\"Document01\" nodeRepresentation=\"11488-4\"",
                          "classifiedObject=\"Document01\" nodeRepresentation=\"28617-9\"");
     });
     const auto invisible_uid =
-        lot([](std::string m) { return with_extra_confidentiality(m, "INVISIBLE_PATIENT"); });
+        lot([](std::string m) { return with_confidentiality_code(m, "INVISIBLE_PATIENT"); });
     const auto raw = read_query_answer(gateway.post("/xds/registry", find_documents("LeafClass")));
     if (!raw.registry.success()) throw std::runtime_error("raw query failed");
     for (const auto& object : raw.objects) {
@@ -252,7 +227,7 @@ BOOST_AUTO_TEST_CASE(too_many_results_counts_visible_entries_only) {
   // Same record on a capped gateway: four lots as in the shared seed.
   for (int i = 0; i < 4; ++i) {
     auto metadata = with_fresh_unique_ids(two_document_metadata(), std::to_string(8100 + i));
-    if (i == 1) metadata = with_extra_confidentiality(metadata, "MASQUE_PS");
+    if (i == 1) metadata = with_confidentiality_code(metadata, "MASQUE_PS");
     const auto stored = read_registry_answer(
         capped.post("/xds/repository", provide_and_register_mtom(metadata, two_pdfs())));
     BOOST_TEST_REQUIRE(stored.success(), stored.codes());
@@ -300,17 +275,21 @@ BOOST_AUTO_TEST_CASE(get_all_leaks_no_association_to_a_hidden_entry) {
 }
 
 // R-READ-1 (the VIHF binds the request to its patient): another patient's
-// query is refused; R-AUTH-1: a professional without consent is refused;
-// R-TRACE-1: both refusals and the allowed searches are traced.
+// query is refused with a wsse:FailedAuthentication fault (dmp-xds-mapping.md
+// §7), traced as a refused authenticate; R-AUTH-1: a professional without
+// consent is refused; R-TRACE-1: both refusals and the allowed searches are
+// traced.
 BOOST_AUTO_TEST_CASE(refusals_are_answered_and_traced) {
-  const auto other =
-      query_as(doctor(), "ObjectRef", "9999999999999^^^&1.2.250.1.213.1.4.10&ISO^NH");
-  BOOST_TEST(!other.registry.success());
-  BOOST_TEST(other.registry.codes() == "wsse:FailedAuthentication");
-  BOOST_TEST(other.objects.empty());
+  const auto other = read_fault(seeded().gateway.post(
+      "/xds/registry",
+      with_vihf(find_documents("ObjectRef", "9999999999999^^^&1.2.250.1.213.1.4.10&ISO^NH"),
+                doctor())));
+  BOOST_TEST(other.code == "Sender");
+  BOOST_TEST(other.subcode == "FailedAuthentication");
   const auto mismatch = traces_of(kDoctor);
   BOOST_TEST_REQUIRE(!mismatch.empty());
   BOOST_TEST(!mismatch.front().allowed);
+  BOOST_TEST((mismatch.front().action == store::TraceAction::Authenticate));
   BOOST_TEST(mismatch.front().reason_code == "wsse:FailedAuthentication");
 
   const auto stranger = query_as(doctor(kStranger), "ObjectRef");

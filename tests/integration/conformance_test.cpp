@@ -15,6 +15,7 @@
 // Without the corpus every case passes with "skipped: ../shared/corpus not present".
 
 #include <boost/process.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -153,7 +154,11 @@ BOOST_AUTO_TEST_CASE(nist_collections_against_our_gateway) {
       if (collection_of.emplace(id, collection).second) options.tests.push_back(id);
     }
   }
-  options.messages_dir = reports.path() / "messages";
+  // PASSERELLE_CONFORMANCE_KEEP=DIR keeps the messages and the HTML report
+  // there, for whoever analyses a failure.
+  const char* keep = std::getenv("PASSERELLE_CONFORMANCE_KEEP");
+  const fs::path out = keep != nullptr && *keep != '\0' ? fs::path(keep) : reports.path();
+  options.messages_dir = out / "messages";
   const auto result = conformance::run_conformance(options);
   BOOST_TEST_MESSAGE(result.summary_line() << " in " << result.seconds << " s");
 
@@ -188,7 +193,7 @@ BOOST_AUTO_TEST_CASE(nist_collections_against_our_gateway) {
   BOOST_TEST(*xml::attribute(parsed.root(), "tests") == std::to_string(result.tests.size()));
   const auto html = conformance::html_report(result);
   BOOST_TEST(html.find(result.summary_line()) != std::string::npos);
-  std::ofstream(reports.path() / "report.html") << html;
+  std::ofstream(out / "report.html") << html;
 }
 
 BOOST_AUTO_TEST_CASE(the_passerelle_binary_runs_the_same_over_mutual_tls) {

@@ -33,7 +33,7 @@ using passerelle::testing::throwaway_cluster_options;
 using passerelle::testing::ThrowawayDatabase;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kLatestSchemaVersion = 4;
+constexpr int kLatestSchemaVersion = 5;
 
 bool is_root() { return ::geteuid() == 0; }
 

@@ -1,28 +1,25 @@
 #pragma once
 
-// Builds VIHF assertions (dmp-xds-mapping.md §7) the way an LPS does, signed
-// with the test PKI through xmlsec on a libxml2 tree (never by pasting
-// strings), inside a SOAP envelope's wsse:Security header. Tests that need a
-// damaged assertion alter the tree after signing (VihfEnvelope::assertion()).
+// VIHF assertions (dmp-xds-mapping.md §7) for tests: the builder is the
+// harness's (passerelle/conformance/vihf_assertion.hpp); this file adds the
+// test PKI signer, a default doctor and a spec tests tweak one attribute at a
+// time. Tests that need a damaged assertion alter the tree after signing.
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "passerelle/conformance/vihf_assertion.hpp"
 #include "passerelle/signature/xmldsig.hpp"
 #include "passerelle/soap/access_context.hpp"
 #include "xds_client.hpp"
 
 namespace passerelle::testing {
 
-// One saml:Attribute: text values, or coded values (an hl7 CE element, as the
-// ANS VIHF sends roles and purposes of use).
-struct VihfAttribute {
-  std::string name;
-  std::vector<std::string> text;
-  std::vector<soap::CodedValue> coded;
-};
+using conformance::child_element;
+using conformance::set_attribute_text;
+using conformance::VihfAttribute;
 
 struct VihfSpec {
   std::string signer = "vihf-signer";  // PKI file stem: <signer>.pem / <signer>.key
@@ -51,30 +48,18 @@ std::vector<VihfAttribute> default_vihf_attributes(const std::string& patient = 
 // The subject of a test PKI certificate, RFC 2253.
 std::string pki_subject(const std::string& stem);
 
-// A SOAP envelope (libxml2 tree) to which assertions are added.
-class VihfEnvelope {
+// A SOAP envelope (libxml2 tree) to which assertions of the test PKI are added.
+class VihfEnvelope : public conformance::VihfEnvelope {
  public:
-  explicit VihfEnvelope(const std::string& envelope_xml);
+  using conformance::VihfEnvelope::add_assertion;
+  using conformance::VihfEnvelope::VihfEnvelope;
   // Builds the assertion of `spec` as the last child of wsse:Security
   // (created on first use, mustUnderstand="true") and signs it.
   _xmlNode* add_assertion(const VihfSpec& spec = {});
-  _xmlNode* security();
-  _xmlNode* header();
-  _xmlNode* body();
-  _xmlDoc* doc() const { return document_.doc(); }
-  std::string serialize() const { return document_.serialize(); }
-
- private:
-  signature::SignedXml document_;
 };
 
 // `envelope_xml` with one signed VIHF of `spec` in its Security header.
 std::string with_vihf(const std::string& envelope_xml, const VihfSpec& spec = {});
 HttpRequestBody with_vihf(HttpRequestBody request, const VihfSpec& spec = {});
-
-// Helpers to damage a signed tree.
-_xmlNode* child_element(_xmlNode* parent, const char* ns, const char* local);
-// The AttributeValue text of attribute `name` of `assertion` is set to `text`.
-void set_attribute_text(_xmlNode* assertion, const std::string& name, const std::string& text);
 
 }  // namespace passerelle::testing

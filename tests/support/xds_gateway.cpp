@@ -44,8 +44,10 @@ XdsTestGateway::XdsTestGateway(std::shared_ptr<const registry::Profile> profile_
     without_policy.access_policy = false;
     profile = std::make_shared<const registry::Profile>(std::move(without_policy));
   }
-  options.router = gateway::make_xds_router(gateway::XdsDependencies{
-      pool, profile, kTestRepository, {}, gateway_options.max_query_results});
+  gateway::XdsDependencies dependencies{
+      pool, profile, kTestRepository, {}, gateway_options.max_query_results};
+  if (gateway_options.customize_xds) gateway_options.customize_xds(dependencies);  // issue 10
+  options.router = gateway::make_xds_router(dependencies);
   server = std::make_unique<TestServer>(std::move(options));
 }
 

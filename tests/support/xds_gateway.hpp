@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "passerelle/gateway/xds_service.hpp"  // issue 10: customize_xds
 #include "passerelle/registry/document_store.hpp"
 #include "passerelle/registry/profile.hpp"
 #include "passerelle/registry/store.hpp"
@@ -28,6 +29,9 @@ struct XdsGatewayOptions {
   // asked for, so tests that send a VIHF without declaring consent keep
   // testing what they test (access_policy_test turns it on).
   bool access_policy = false;
+  // issue 10: what the XDS router is given beyond the above (export signing
+  // key, download misuse settings…), changed last.
+  std::function<void(gateway::XdsDependencies&)> customize_xds;
 };
 
 class XdsTestGateway {

@@ -78,9 +78,28 @@ BOOST_AUTO_TEST_CASE(assertion_expressions) {
   BOOST_TEST(holds("count(//*[local-name()='ExtrinsicObject']) > 1 or false()"));
 }
 
+// The testkit's folder Reports (12001, 20000…): the RegistryPackage that has
+// a descendant ExternalIdentifier of a scheme, not any RegistryPackage.
+BOOST_AUTO_TEST_CASE(descendant_and_other_element_axes) {
+  const auto document = xml::parse(kLog);
+  BOOST_TEST(xpath_string(document.dom(),
+                          "//*[local-name()='ExtrinsicObject' and descendant::*[local-name()="
+                          "'Slot'][@name='repositoryUniqueId']]/@id") == "orig");
+  BOOST_TEST(
+      xpath_string(document.dom(),
+                   "//*[local-name()='ExtrinsicObject'][descendant::*[@versionName='2']]/@id") ==
+      "upd");
+  BOOST_TEST(holds("count(/TestResults/descendant::*[local-name()='VersionInfo']) = 2"));
+  BOOST_TEST(holds("count(/TestResults/TestStep/child::StoredQueryTransaction) = 1"));
+  BOOST_TEST(holds("count(//*[local-name()='Association']/self::*) = 1"));
+  BOOST_TEST(holds("count(//*[@id='upd']/descendant-or-self::*[@lid='orig']) = 1"));
+  BOOST_TEST(holds("//*[local-name()='Association']/attribute::sourceObject = 'orig'"));
+  BOOST_TEST(!holds("//*[local-name()='VersionInfo' and descendant::*]"));
+}
+
 BOOST_AUTO_TEST_CASE(unsupported_constructs_say_so) {
   const auto document = xml::parse(kLog);
-  for (const char* expression : {"$v = 1", "child::TestStep", "//a | //b", "sum(//a)"}) {
+  for (const char* expression : {"$v = 1", "ancestor::TestStep", "//a | //b", "sum(//a)"}) {
     BOOST_CHECK_EXCEPTION(xpath_boolean(document.dom(), expression), Failure,
                           [](const Failure& f) { return f.error().code == kUnsupportedXPath; });
   }

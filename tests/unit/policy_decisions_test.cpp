@@ -895,6 +895,45 @@ BOOST_AUTO_TEST_CASE(changes_R_CHG_1_to_5_R_SPEC_1_R_SPEC_2_R_AUTH_7) {
   }
 }
 
+// ITI-57 on a Folder (new version, status change): the record access of
+// adding documents (R-AUTH-*, R-ID-3) and nothing in emergency (R-AUTH-7,
+// R-CHG-1..5 strict reading: no change of any kind in emergency).
+BOOST_AUTO_TEST_CASE(folder_changes_R_AUTH_1_to_8_R_AUTH_7_R_CHG) {
+  const auto no_authorisation = [](RecordState& s) { s.authorisation = {}; };
+  const std::vector<Row> rows{
+      {"R-AUTH-1 a PS with an authorisation changes a folder", other, none, ""},
+      {"R-AUTH-1 the author changes a folder", author, none, ""},
+      {"R-AUTH-5 an MT changes a folder", treating, none, ""},
+      {"R-AUTH-1 no consent declared: refused", other, no_authorisation,
+       "DMP_AUTH_CONSENT_REQUIRED"},
+      {"R-AUTH-1 lapsed authorisation: refused", other,
+       [](RecordState& s) { s.authorisation = active_since(at(2025, 12, 14)); },
+       "DMP_AUTH_AUTHORISATION_LAPSED"},
+      {"R-AUTH-3 a blocked PS changes no folder", blocked, none, "DMP_AUTH_BLOCKED"},
+      {"R-AUTH-8 closed record", author,
+       [](RecordState& s) { s.status = policy::RecordStatus::Closed; }, "DMP_AUTH_RECORD_CLOSED"},
+      {"R-AUTH-7 R-CHG not in bris de glace, even with an authorisation",
+       [] { return emergency(author()); }, none, "DMP_CHG_UNAVAILABLE_IN_EMERGENCY"},
+      {"R-AUTH-7 R-CHG not in Centre 15 mode", [] { return centre15(other()); }, no_authorisation,
+       "DMP_CHG_UNAVAILABLE_IN_EMERGENCY"},
+      {"R-AUTH-2 bris de glace opposed: the access refusal comes first",
+       [] { return emergency(other()); },
+       [](RecordState& s) { s.bris_de_glace = policy::PatientChoice::Opposed; },
+       "DMP_AUTH_EMERGENCY_OPPOSED"},
+      {"R-ID-3 a secretary acts under the structure's authorisation", secretary, none, ""},
+      {"R-ID-3 no professional of the structure authorised", secretary,
+       [](RecordState& s) { s.structure_authorisation = {}; },
+       "DMP_AUTH_NO_AUTHORISED_PROFESSIONAL"},
+      {"the patient organises their own record", patient, none, ""},
+  };
+  run_access_table(rows, policy::ChangeFolder{"urn:uuid:folder"});
+  // The refusal names the caller's own object: the folder.
+  const auto refused = policy::decide(emergency(author()), record(),
+                                      policy::ChangeFolder{"urn:uuid:folder"}, matrix(), kNow);
+  BOOST_TEST_REQUIRE(!refused.allowed());
+  BOOST_TEST(refused.refusal->location == "urn:uuid:folder");
+}
+
 BOOST_AUTO_TEST_CASE(classifying_updates_R_CHG_1_R_CHG_2_R_CHG_3_R_CHG_5) {
   using C = DocumentChange;
   const registry::Code n{"N", policy::kHl7ConfidentialitySystem, ""};

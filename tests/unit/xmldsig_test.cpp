@@ -201,6 +201,18 @@ BOOST_AUTO_TEST_CASE(missing_key_info_is_refused) {
   BOOST_TEST(error.message == "no ds:KeyInfo: the signer certificate is required");
 }
 
+BOOST_AUTO_TEST_CASE(key_of_another_certificate_is_refused) {
+  try {
+    signature::SigningKey::from_pem_files(pki("structure.key").string(),
+                                          pki("professional.pem").string());
+    BOOST_FAIL("a key that is not the certificate's was accepted");
+  } catch (const Failure& f) {
+    BOOST_TEST(f.error().code == codes::kInternalError);
+    BOOST_TEST(f.error().message.find("the private key is not the key of certificate \"") == 0u,
+               f.error().message);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(doctype_is_refused) {
   const passerelle::Error error =
       parse_error("<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY e \"x\">]><r>&e;</r>");

@@ -105,6 +105,11 @@ Decision decide(const Caller& caller, const RecordState& record, const Operation
             rules::check_change(caller, access, filter, change->change, change->target)) {
       return refuse(*refused);
     }
+  } else if (const auto* folder = std::get_if<ChangeFolder>(&operation)) {
+    if (caller.emergency()) {  // R-AUTH-7: no change of any kind in emergency
+      return refuse({refusal::kChangeInEmergency,
+                     "changing a folder is unavailable in emergency access", folder->entry_uuid});
+    }
   } else if (std::holds_alternative<ReadAccessHistory>(operation)) {
     if (caller.emergency()) return refuse(in_emergency("the access history"));  // R-AUTH-7
     out.traces = trace_filter(caller, access);

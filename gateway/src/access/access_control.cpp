@@ -155,9 +155,10 @@ AccessControl::Evaluated AccessControl::evaluate(const CallContext& call,
 }
 
 void AccessControl::refuse(const Evaluated& evaluated, store::TraceAction action,
-                           const std::string& document_unique_id) const {
+                           const std::string& document_unique_id, const std::string& detail) const {
   const policy::Refusal& refusal = *evaluated.decision.refusal;
   store::Trace trace = trace_of(evaluated.actor, evaluated.patient_id, action, document_unique_id);
+  trace.detail = detail;
   trace.allowed = false;
   trace.reason_code = refusal.code;
   trace.reason = refusal.reason;
@@ -171,19 +172,7 @@ std::optional<ReadGrant> AccessControl::grant_read(const CallContext& call,
                                                    store::TraceAction action) const {
   if (!applies(call)) return std::nullopt;
   // R-READ-1: the VIHF binds the request to one record.
-  if (!request_patient.empty()) {
-    try {
-      soap::wss::check_patient(*call.access, request_patient);
-    } catch (const Failure& mismatch) {
-      // Traced on the VIHF's record: the one the caller was bound to.
-      store::Trace trace = trace_of(actor_of(call), call.access->patient_id, action, "");
-      trace.allowed = false;
-      trace.reason_code = mismatch.error().code;
-      trace.reason = mismatch.error().message;
-      store::append_trace(*pool_, trace);
-      throw;
-    }
-  }
+  if (!request_patient.empty()) check_request_patient(call, request_patient);
   const std::string patient = request_patient.empty() ? call.access->patient_id : request_patient;
   const Evaluated evaluated = evaluate(call, patient, policy::ReadDocuments{});
   if (!evaluated.decision.allowed()) refuse(evaluated, action, "");
@@ -234,7 +223,7 @@ std::vector<store::Trace> AccessControl::check_add(
   const std::string& patient = documents.front().patient_id;
   for (const auto& document : documents) {
     // One lot, one record: the VIHF's (R-READ-1 applies to writes too).
-    soap::wss::check_patient(*call.access, document.patient_id);
+    check_request_patient(call, document.patient_id);
   }
   const Evaluated evaluated = evaluate(call, patient, policy::AddDocuments{documents, replaced});
   if (!evaluated.decision.allowed()) refuse(evaluated, store::TraceAction::Add, "");
@@ -255,7 +244,7 @@ std::optional<store::Trace> AccessControl::check_change(
     const CallContext& call, policy::DocumentChange change,
     const registry::DocumentEntry& target) const {
   if (!applies(call)) return std::nullopt;
-  soap::wss::check_patient(*call.access, target.patient_id);
+  check_request_patient(call, target.patient_id);
   const Evaluated evaluated =
       evaluate(call, target.patient_id, policy::ChangeDocument{change, target});
   store::TraceAction action = store::TraceAction::UpdateMetadata;
@@ -296,65 +285,55 @@ void AccessControl::refuse_change(const CallContext& call, const registry::Docum
   refuse(evaluated, store::TraceAction::UpdateMetadata, target.unique_id);
 }
 
-std::vector<store::Trace> AccessControl::check_update(
-    const CallContext& call, const registry::SubmitObjectsRequest& request) const {
-  std::vector<store::Trace> traces;
-  if (!applies(call)) return traces;
-  const auto submission = registry::read_submission(request);
-  store::XdsStore store(*pool_);
-  const auto registered =
-      [&](const std::string& entry_uuid) -> std::optional<registry::DocumentEntry> {
-    for (const auto& object : store.load_objects({entry_uuid})) {
-      if (object.kind == registry::ObjectKind::ExtrinsicObject) {
-        return registry::read_document_entry(object);
-      }
-    }
-    return std::nullopt;
-  };
-  const auto first_value = [](const registry::RegistryObject& object, const char* name) {
-    const auto* slot = object.slot(name);
-    return slot == nullptr || slot->values.empty() ? std::string() : slot->values.front();
-  };
-  const auto decide_all = [&](const policy::ChangeSet& changes,
-                              const registry::DocumentEntry& target) {
-    if (changes.refusal) refuse_change(call, target, *changes.refusal);
-    for (const auto change : changes.changes) {
-      if (auto trace = check_change(call, change, target)) traces.push_back(std::move(*trace));
-    }
-  };
-  for (const auto& association : submission.associations) {
-    if (association.type != registry::vocab::kUpdateAvailabilityStatus) continue;
-    const auto target = registered(association.target);
-    if (!target) continue;  // not a DocumentEntry: the registry checks it
-    decide_all(policy::classify_status_update(first_value(*association.object, "OriginalStatus"),
-                                              first_value(*association.object, "NewStatus"),
-                                              association.entry_uuid),
-               *target);
+store::Trace AccessControl::check_folder_change(const CallContext& call,
+                                                const store::VersionedObject& folder,
+                                                const std::string& what) const {
+  check_request_patient(call, folder.patient_id);
+  const Evaluated evaluated =
+      evaluate(call, folder.patient_id, policy::ChangeFolder{folder.entry_uuid});
+  // A Folder is no document: its uniqueId goes in the detail.
+  const std::string detail = "Folder " + folder.unique_id + ": " + what;
+  if (!evaluated.decision.allowed()) {
+    refuse(evaluated, store::TraceAction::UpdateMetadata, "", detail);
   }
-  for (const auto& document : submission.documents) {
-    if (document.logical_id.empty() || document.logical_id == document.entry_uuid) continue;
-    const auto latest = store.find_latest_versions({document.logical_id});
-    if (latest.empty()) continue;  // the registry answers an unknown logical id
-    const auto prior = registered(latest.front().entry_uuid);
-    if (!prior) continue;
-    const auto record = record_state_of(
-        store::RecordStateStore(*pool_).access_state(prior->patient_id, ""), prior->patient_id);
-    const bool representatives =
-        record.legal_representative.has_value() || policy::is_minor(record, policy::Clock::now());
-    decide_all(policy::classify_confidentiality_update(prior->confidentiality_codes,
-                                                       document.confidentiality_codes,
-                                                       representatives, document.entry_uuid),
-               *prior);
+  store::RecordStateStore(*pool_).touch_authorisation(folder.patient_id, call.access->person_id);
+  store::Trace trace =
+      trace_of(evaluated.actor, folder.patient_id, store::TraceAction::UpdateMetadata, "");
+  trace.detail = detail;
+  return trace;
+}
+
+void AccessControl::check_request_patient(const CallContext& call,
+                                          const std::string& patient_id) const {
+  try {
+    soap::wss::check_patient(*call.access, patient_id);
+  } catch (const Failure& mismatch) {
+    // An identity refusal (dmp-xds-mapping.md §7), traced like the identity
+    // step's on the VIHF's record: the one the caller was bound to.
+    store::Trace trace =
+        trace_of(actor_of(call), call.access->patient_id, store::TraceAction::Authenticate, "");
+    trace.allowed = false;
+    trace.reason_code = mismatch.error().code;
+    trace.reason = mismatch.error().message;
+    store::append_trace(*pool_, trace);
+    throw;
   }
-  return traces;
 }
 
 namespace {
 
-void require_vihf(const CallContext& call) {
+// The DMP operations answer from the record state and the habilitation
+// matrix, which only a profile with the access policy on provides (without
+// it, as under ihe-test, there is nothing to answer from).
+void require_vihf_and_policy(const CallContext& call, const registry::Profile* profile) {
   if (!call.access) {
     throw Failure(codes::kFailedAuthentication, "wsse:Security",
                   "this DMP operation needs a VIHF assertion");
+  }
+  if (profile == nullptr || !profile->access_policy) {
+    throw Failure(kDmpOperationWithoutPolicy, "soap:Body",
+                  "this DMP operation needs a profile with the access policy on (profile '" +
+                      (profile == nullptr ? std::string() : profile->name) + "' has it off)");
   }
 }
 
@@ -362,8 +341,8 @@ void require_vihf(const CallContext& call) {
 
 AccessControl::RecordStatusAnswer AccessControl::record_status(
     const CallContext& call, const std::string& patient_id) const {
-  require_vihf(call);
-  soap::wss::check_patient(*call.access, patient_id);
+  require_vihf_and_policy(call, profile_.get());
+  check_request_patient(call, patient_id);
   const soap::AccessContext& context = *call.access;
   const auto state = store::RecordStateStore(*pool_).access_state(patient_id, context.person_id,
                                                                   context.structure_id);
@@ -383,8 +362,8 @@ AccessControl::RecordStatusAnswer AccessControl::record_status(
 
 void AccessControl::declare_consent(const CallContext& call, const std::string& patient_id,
                                     bool end) const {
-  require_vihf(call);
-  soap::wss::check_patient(*call.access, patient_id);
+  require_vihf_and_policy(call, profile_.get());
+  check_request_patient(call, patient_id);
   const auto action = end ? store::TraceAction::EndAuthorisation : store::TraceAction::Authorise;
   const Evaluated evaluated = end ? evaluate(call, patient_id, policy::EndAuthorisation{})
                                   : evaluate(call, patient_id, policy::DeclareConsent{});

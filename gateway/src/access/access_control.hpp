@@ -17,6 +17,7 @@
 
 #include "passerelle/gateway/router.hpp"
 #include "passerelle/policy/decide.hpp"
+#include "passerelle/registry/document_store.hpp"
 #include "passerelle/registry/metadata.hpp"
 #include "passerelle/registry/profile.hpp"
 #include "passerelle/registry/record_state.hpp"
@@ -33,6 +34,11 @@ struct ReadGrant {
   store::TraceActor actor;
   registry::QueryVisibility visibility() const;
 };
+
+// A DMP operation (RecordStatus, DeclareConsent) sent to a gateway whose
+// profile has the access policy off: a Sender fault, nothing done.
+inline constexpr const char* kDmpOperationWithoutPolicy =
+    "passerelle:DmpOperationWithoutAccessPolicy";
 
 class AccessControl {
  public:
@@ -64,8 +70,9 @@ class AccessControl {
 
   // ITI-41/42 (R-AUTH-*, R-DOC-3/4, R-SPEC-*): decided before anything is
   // stored. A refusal is traced and thrown (Failure as above). Allowed: the
-  // traces of the lot, to be written in the lot's own transaction (but
-  // written standalone here until the registry takes a before-commit hook).
+  // traces of the lot, which the handler hands to the registry as its
+  // before-commit hook (store::append_traces_hook) so that they commit with
+  // the lot or not at all (R-TRACE-1).
   // `replaced`: the registered entries the lot replaces (RPLC, XFRM_RPLC),
   // each decided as DocumentChange::Replace (R-CHG-4).
   std::vector<store::Trace> check_add(const CallContext& call,
@@ -76,16 +83,23 @@ class AccessControl {
       const std::vector<std::string>& entry_uuids) const;
 
   // ITI-57 (R-CHG-*): one decision per change of `target`.
-  // Returns the trace of the allowed change, to write once it is made.
+  // Returns the trace of the allowed change, to write in its transaction.
   std::optional<store::Trace> check_change(const CallContext& call, policy::DocumentChange change,
                                            const registry::DocumentEntry& target) const;
-  // ITI-57 as sent: every DocumentEntry new version (its confidentialityCode
-  // change, classify_confidentiality_update) and every
+  // ITI-57 as sent (update_check.cpp): every DocumentEntry new version (its
+  // confidentialityCode change, classify_confidentiality_update) and every
   // UpdateAvailabilityStatus of a DocumentEntry (classify_status_update),
-  // each change decided with check_change, before the registry changes
-  // anything. Other objects (Folders, SubmissionSets) are not decided.
+  // each change decided with check_change; every Folder new version and
+  // status change decided with check_folder_change; all before the registry
+  // changes anything. Returns the traces, to write in the update's
+  // transaction (the registry's before-commit hook).
   std::vector<store::Trace> check_update(const CallContext& call,
                                          const registry::SubmitObjectsRequest& request) const;
+  // ITI-57 on the registered Folder `folder` (policy::ChangeFolder): refused
+  // as above (traced update_metadata), or the trace of the allowed change;
+  // `what` says which change, for the trace's detail.
+  store::Trace check_folder_change(const CallContext& call, const store::VersionedObject& folder,
+                                   const std::string& what) const;
 
   // urn:passerelle:dmp:RecordStatus (TD0.2) for the VIHF's record; traced.
   // Throws the Failure of soap::wss::check_patient on another patient, and
@@ -102,7 +116,8 @@ class AccessControl {
   // the record state store in its own transaction.
   void declare_consent(const CallContext& call, const std::string& patient_id, bool end) const;
 
-  // Writes traces standalone (reads, refusals, and writes after commit).
+  // Writes traces standalone (reads and refusals; changes are traced in
+  // their own transaction).
   void append(const std::vector<store::Trace>& traces) const;
 
  private:
@@ -115,7 +130,12 @@ class AccessControl {
   Evaluated evaluate(const CallContext& call, const std::string& patient_id,
                      const policy::Operation& operation) const;
   [[noreturn]] void refuse(const Evaluated& evaluated, store::TraceAction action,
-                           const std::string& document_unique_id) const;
+                           const std::string& document_unique_id,
+                           const std::string& detail = "") const;
+  // The request's patient must be the VIHF's resource-id
+  // (soap::wss::check_patient); a mismatch is an identity refusal, traced as
+  // a refused `authenticate` on the VIHF's record, then rethrown.
+  void check_request_patient(const CallContext& call, const std::string& patient_id) const;
   // A refusal found before the decision (an unsupported ITI-57 change).
   [[noreturn]] void refuse_change(const CallContext& call, const registry::DocumentEntry& target,
                                   const policy::Refusal& refusal) const;

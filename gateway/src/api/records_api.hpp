@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "api/bearer_auth.hpp"
+#include "passerelle/gateway/router.hpp"  // ApiAnswer (issue 10)
 
 namespace passerelle::store {
 class ConnectionPool;
@@ -34,12 +35,10 @@ namespace passerelle::gateway::api {
 
 inline constexpr std::string_view kApiPrefix = "/api/";
 
-struct ApiReply {
-  unsigned status = 200;
-  std::string body;  // JSON, ends with a newline
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string log_detail;  // internal cause of a 5xx, logged, never sent
-};
+// status, JSON body (ends with a newline), extra headers, log_detail (the
+// internal cause of a 5xx, logged, never sent) and, issue 10, content_type
+// (application/json unless a route says otherwise: the XDM export's ZIP).
+using ApiReply = ApiAnswer;
 
 // Request checking shared by the API's resources (records_api.cpp,
 // record_state_api.cpp). The parsers throw BadRequest, which the resource

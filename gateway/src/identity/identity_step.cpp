@@ -7,14 +7,11 @@
 #include "passerelle/soap/namespaces.hpp"
 
 namespace passerelle::gateway::identity {
-namespace {
 
 void log_refusal(const Error& refusal, const CallContext& call) {
   spdlog::warn("vihf_refused request_id={} peer={} code={} reason={}", call.request_id, call.peer,
                refusal.code, refusal.message);
 }
-
-}  // namespace
 
 std::shared_ptr<const signature::TrustStore> load_trust(const ServerConfig& config) {
   if (config.vihf_trust.empty()) return nullptr;
@@ -30,7 +27,10 @@ std::shared_ptr<const signature::TrustStore> load_trust(const ServerConfig& conf
 IdentityStep::IdentityStep(const ServerConfig& config, RefusalHook on_refusal)
     : required_(config.vihf == "required"),
       match_tls_(config.vihf_match_tls),
-      on_refusal_(on_refusal ? std::move(on_refusal) : RefusalHook(log_refusal)) {
+      on_refusal_(on_refusal
+                      ? std::move(on_refusal)
+                      : RefusalHook([](const Error& refusal, const soap::SoapRequest&,
+                                       const CallContext& call) { log_refusal(refusal, call); })) {
   options_.trust = load_trust(config);
   options_.clock_skew = config.vihf_clock_skew;
   options_.xml_limits.max_bytes = config.max_body_bytes;
@@ -42,7 +42,7 @@ std::optional<soap::AccessContext> IdentityStep::identify(const soap::SoapReques
   try {
     return check(request, envelope_bytes, call);
   } catch (const Failure& failure) {
-    on_refusal_(failure.error(), call);
+    on_refusal_(failure.error(), request, call);
     throw;
   }
 }

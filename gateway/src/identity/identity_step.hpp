@@ -16,9 +16,14 @@
 
 namespace passerelle::gateway::identity {
 
-// Told of every refused attempt, before the fault goes back. The trace
-// table (R-TRACE-1) plugs in here; the default logs with spdlog.
-using RefusalHook = std::function<void(const Error& refusal, const CallContext& call)>;
+// Told of every refused attempt, before the fault goes back, with the
+// decoded request (the assertion as sent). The server plugs the trace table
+// in here (R-TRACE-1, refusal_trace.hpp); the default only logs. It must not
+// throw.
+using RefusalHook = std::function<void(const Error& refusal, const soap::SoapRequest& request,
+                                       const CallContext& call)>;
+// The log line of a refusal (spdlog warning).
+void log_refusal(const Error& refusal, const CallContext& call);
 
 // The --vihf-trust bundle (null when not configured); throws Failure naming
 // --vihf-trust when it cannot be loaded.

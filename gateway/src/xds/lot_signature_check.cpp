@@ -88,23 +88,23 @@ std::vector<Error> check(const signature::TrustStore& trust,
   std::map<std::string, const registry::ProvidedDocument*> provided;
   for (const auto& document : documents) provided.emplace(document.id, &document);
 
-  const registry::DocumentEntry* signature_entry = nullptr;
+  // A lot may carry several signatures: the depositor's, and the one a
+  // gateway adds when it exports the lot as XDM (docs/xdm-import-export.md).
+  // Each one must hold on its own over every document that is not a
+  // signature.
+  std::vector<const registry::DocumentEntry*> signature_entries;
   signature::Lot lot;
   lot.unique_id = set.unique_id;
   for (const registry::DocumentEntry& entry : submission.documents) {
     if (is_signature_entry(entry)) {
-      if (signature_entry != nullptr) {
-        return refuse(lot_codes::kMetadata, entry.entry_uuid,
-                      "the lot holds more than one signature document");
-      }
-      signature_entry = &entry;
+      signature_entries.push_back(&entry);
       continue;
     }
     const auto found = provided.find(entry.entry_uuid);
     if (found != provided.end())
       lot.documents.push_back(lot_document(entry, found->second->content));
   }
-  if (signature_entry == nullptr) {
+  if (signature_entries.empty()) {
     if (!profile.lot_signature_required) return {};
     return refuse(lot_codes::kMissing, set.entry_uuid,
                   "the profile '" + profile.name +
@@ -112,29 +112,37 @@ std::vector<Error> check(const signature::TrustStore& trust,
                       "(IHE DSG, classCode " +
                       std::string(kSignatureClass) + ")");
   }
-  const std::string location = signature_entry->entry_uuid;
-  if (const std::string problem = metadata_problem(*signature_entry, set, submission);
-      !problem.empty()) {
-    return refuse(lot_codes::kMetadata, location, "signature document: " + problem);
+  std::vector<Error> refusals;
+  for (const registry::DocumentEntry* signature_entry : signature_entries) {
+    const std::string location = signature_entry->entry_uuid;
+    if (const std::string problem = metadata_problem(*signature_entry, set, submission);
+        !problem.empty()) {
+      const auto refused = refuse(lot_codes::kMetadata, location, "signature document: " + problem);
+      refusals.insert(refusals.end(), refused.begin(), refused.end());
+      continue;
+    }
+    const auto found = provided.find(signature_entry->entry_uuid);
+    if (found == provided.end()) continue;  // XDSMissingDocument, reported by the registry
+    const registry::DocumentContent& content = found->second->content;
+    if (content.size > kMaxSignatureBytes) {
+      const auto refused =
+          refuse(lot_codes::kMalformed, location, "signature document larger than 4 MiB");
+      refusals.insert(refusals.end(), refused.begin(), refused.end());
+      continue;
+    }
+    std::string bytes;
+    bytes.reserve(static_cast<std::size_t>(content.size));
+    if (content.read) content.read([&bytes](std::string_view chunk) { bytes.append(chunk); });
+    try {
+      signature::verify_lot_signature(bytes, lot, trust, location);
+    } catch (const Failure& failure) {
+      Error error = failure.error();
+      error.location = location;
+      error.severity = Severity::Error;
+      refusals.push_back(std::move(error));
+    }
   }
-  const auto found = provided.find(signature_entry->entry_uuid);
-  if (found == provided.end()) return {};  // XDSMissingDocument, reported by the registry
-  const registry::DocumentContent& content = found->second->content;
-  if (content.size > kMaxSignatureBytes) {
-    return refuse(lot_codes::kMalformed, location, "signature document larger than 4 MiB");
-  }
-  std::string bytes;
-  bytes.reserve(static_cast<std::size_t>(content.size));
-  if (content.read) content.read([&bytes](std::string_view chunk) { bytes.append(chunk); });
-  try {
-    signature::verify_lot_signature(bytes, lot, trust, location);
-  } catch (const Failure& failure) {
-    Error error = failure.error();
-    error.location = location;
-    error.severity = Severity::Error;
-    return {error};
-  }
-  return {};
+  return refusals;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "xds/stored_query_handler.hpp"
 
+#include "error_mapping.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/core/xml.hpp"
 #include "passerelle/registry/ebrim.hpp"
@@ -59,6 +60,7 @@ Operation make_stored_query_operation(std::shared_ptr<store::ConnectionPool> poo
         response = queries->run(query);
       }
     } catch (const Failure& failure) {
+      if (refused_as_fault(failure.error())) throw;  // issue 6: dmp-xds-mapping.md §7
       response.success = false;
       response.errors.push_back(failure.error());
     }

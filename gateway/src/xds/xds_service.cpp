@@ -9,8 +9,11 @@
 // issue 6: the access policy and the DMP operations
 #include "access/access_control.hpp"
 #include "access/dmp_operations.hpp"
-#include "passerelle/cda/agreement.hpp"  // issue 8
-#include "passerelle/cda/validator.hpp"  // issue 8
+#include "api/xdm_api.hpp"                  // issue 10
+#include "download/download_operation.hpp"  // issue 10: DMP Download
+#include "error_mapping.hpp"                // issue 6: identity refusals are faults
+#include "passerelle/cda/agreement.hpp"     // issue 8
+#include "passerelle/cda/validator.hpp"     // issue 8
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/core/xml.hpp"
 #include "passerelle/registry/ebrim.hpp"
@@ -63,7 +66,7 @@ std::string element_text(const xercesc::DOMElement& parent, const char* local) {
 
 // ---- issue 6: access policy ----
 // ITI-41/42: the lot's DocumentEntries decided before anything is stored
-// (throws the refusal); the traces to write once it is.
+// (throws the refusal); the traces to write in the lot's transaction.
 std::vector<store::Trace> check_lot(const access::AccessControl& access, const CallContext& call,
                                     const registry::SubmitObjectsRequest& request) {
   if (!access.applies(call)) return {};
@@ -156,10 +159,12 @@ Router make_xds_router(const XdsDependencies& dependencies) {
     registry::RegistryResponse response;
     try {
       auto submitted = registry::parse_submit_objects(payload);
-      const auto traces = check_lot(*access_control, call, submitted);  // issue 6
-      response = registry->register_document_set(std::move(submitted));
-      if (response.success) access_control->append(traces);  // issue 6
+      // issue 6: decided first; the traces commit with the lot (R-TRACE-1)
+      auto traces = check_lot(*access_control, call, submitted);
+      response = registry->register_document_set(std::move(submitted),
+                                                 store::append_traces_hook(std::move(traces)));
     } catch (const Failure& failure) {
+      if (refused_as_fault(failure.error())) throw;  // issue 6
       response.success = false;
       response.errors.push_back(failure.error());
     }
@@ -175,11 +180,12 @@ Router make_xds_router(const XdsDependencies& dependencies) {
     registry::RegistryResponse response;
     try {
       auto submitted = registry::parse_submit_objects(payload);
-      // issue 6: R-CHG-*, decided before any change
-      const auto traces = access_control->check_update(call, submitted);
-      response = registry->update_document_set(std::move(submitted));
-      if (response.success) access_control->append(traces);  // issue 6
+      // issue 6: R-CHG-*, decided before any change; traced with it (R-TRACE-1)
+      auto traces = access_control->check_update(call, submitted);
+      response = registry->update_document_set(std::move(submitted),
+                                               store::append_traces_hook(std::move(traces)));
     } catch (const Failure& failure) {
+      if (refused_as_fault(failure.error())) throw;  // issue 6
       response.success = false;
       response.errors.push_back(failure.error());
     }
@@ -210,10 +216,12 @@ Router make_xds_router(const XdsDependencies& dependencies) {
     registry::RegistryResponse response;
     try {
       auto submitted = registry::parse_submit_objects(*submit);
-      const auto traces = check_lot(*access_control, call, submitted);  // issue 6
-      response = registry->provide_and_register(std::move(submitted), std::move(documents));
-      if (response.success) access_control->append(traces);  // issue 6
+      // issue 6: decided first; the traces commit with the lot (R-TRACE-1)
+      auto traces = check_lot(*access_control, call, submitted);
+      response = registry->provide_and_register(std::move(submitted), std::move(documents),
+                                                store::append_traces_hook(std::move(traces)));
     } catch (const Failure& failure) {
+      if (refused_as_fault(failure.error())) throw;  // issue 6
       response.success = false;
       auto error = failure.error();
       // The repository read the metadata first: its name goes on the code.
@@ -245,6 +253,7 @@ Router make_xds_router(const XdsDependencies& dependencies) {
       response = grant ? retrieve_visible(*registry, *access_control, *grant, items)
                        : registry->retrieve(items);
     } catch (const Failure& refused) {
+      if (refused_as_fault(refused.error())) throw;
       response.errors.push_back(refused.error());
     }
     std::vector<std::string> content_ids;
@@ -284,6 +293,21 @@ Router make_xds_router(const XdsDependencies& dependencies) {
     router.add(kRegistryPath, dmp_operation);
   }
   // ---- end issue 6 ----
+  // ---- issue 10: DMP Download for professionals (gateway/src/download/) ----
+  {
+    const auto download = download::make_download_operation(
+        dependencies.pool, registry, access_control,
+        {dependencies.repository_unique_id,
+         dependencies.export_signing_key,
+         {dependencies.download_misuse_threshold, dependencies.download_misuse_period}});
+    router.add(kRegistryPath, download);  // where RecordStatus and DeclareConsent are
+  }
+  // ---- end issue 10: DMP Download ----
+  // ---- issue 10: the operator's XDM export and import (gateway/src/api/xdm_api.cpp),
+  // importing through this registry: the same checks as ITI-41 ----
+  router.add_api_route(api::make_xdm_api(dependencies.pool, registry, dependencies.xdm_limits,
+                                         dependencies.export_signing_key));
+  // ---- end issue 10 ----
   for (const char* path : {kRegistryPath, kCombinedPath}) router.add(path, register_set);
   for (const char* path : {kRepositoryPath, kCombinedPath}) {
     router.add(path, provide);

@@ -437,20 +437,30 @@ void get_submission_set_and_contents(Context& c) {
 }
 
 void get_folder_and_contents(Context& c) {
-  const auto folders = named_objects(c, kFolders, false);
-  if (folders.empty()) return;
-  const auto& folder = folders.front();
-  c.found.add({folder});
-  const auto all = members(c, folder);
-  std::vector<std::string> candidates;
-  for (const auto& member : all) {
-    if (member.kind == store::detail::kKindDocument) candidates.push_back(member.target);
+  // A uniqueId names every version of a folder (ITI-57). $MetadataLevel 2
+  // returns them all, each with its own members; otherwise only the
+  // Approved one (NIST 20000d/e).
+  auto folders = named_objects(c, kFolders, false);
+  const auto level = c.p.single("$MetadataLevel", false);
+  if (folders.size() > 1 && level.value_or("1") != "2") {
+    Sql q;
+    q.text = "SELECT entry_uuid FROM registry_objects WHERE entry_uuid = ANY (" + q.array(folders) +
+             ") AND status = " + q.bind(vocab::kApproved);
+    folders = column0(q.exec(c.tx));
   }
-  const auto documents = filter_documents(c, candidates);
-  c.found.add(documents);
-  const std::set<std::string> returned(documents.begin(), documents.end());
-  for (const auto& member : all) {
-    if (returned.contains(member.target)) c.found.add({member.association});
+  for (const auto& folder : folders) {
+    c.found.add({folder});
+    const auto all = members(c, folder);
+    std::vector<std::string> candidates;
+    for (const auto& member : all) {
+      if (member.kind == store::detail::kKindDocument) candidates.push_back(member.target);
+    }
+    const auto documents = filter_documents(c, candidates);
+    c.found.add(documents);
+    const std::set<std::string> returned(documents.begin(), documents.end());
+    for (const auto& member : all) {
+      if (returned.contains(member.target)) c.found.add({member.association});
+    }
   }
 }
 

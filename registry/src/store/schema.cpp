@@ -290,6 +290,23 @@ CREATE TRIGGER traces_no_update_delete BEFORE UPDATE OR DELETE ON traces
 CREATE TRIGGER traces_no_truncate BEFORE TRUNCATE ON traces
   FOR EACH STATEMENT EXECUTE FUNCTION traces_append_only();
 )sql"},
+    // Issue 10: downloads (R-OUT-1) and misuse (R-TRACE-4) are traced.
+    // Migration 4 declared the action CHECK on the column, so PostgreSQL
+    // named it traces_action_check; the replacement is named explicitly.
+    // The index serves the misuse count (one professional's recent
+    // downloads, on every record).
+    Migration{5, R"sql(
+ALTER TABLE traces DROP CONSTRAINT traces_action_check;
+ALTER TABLE traces ADD CONSTRAINT traces_action CHECK (action IN
+  ('authenticate', 'record_status', 'consult', 'search', 'retrieve',
+   'add', 'replace', 'update_metadata', 'mask', 'unmask', 'make_visible',
+   'archive', 'unarchive', 'delete', 'authorise', 'end_authorisation',
+   'emergency_access', 'block', 'unblock', 'set_mt', 'unset_mt',
+   'set_emergency', 'set_legal_representative',
+   'remove_legal_representative', 'close_record', 'reopen_record',
+   'download', 'misuse'));
+CREATE INDEX traces_actor_action ON traces (actor_id, action, at);
+)sql"},
 };
 
 // Any fixed key will do as long as nothing else on the database uses it; this

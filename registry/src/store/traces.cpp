@@ -45,6 +45,8 @@ constexpr ActionName kActionNames[] = {
     {TraceAction::RemoveLegalRepresentative, "remove_legal_representative"},
     {TraceAction::CloseRecord, "close_record"},
     {TraceAction::ReopenRecord, "reopen_record"},
+    {TraceAction::Download, "download"},  // issue 10, schema migration 5
+    {TraceAction::Misuse, "misuse"},
 };
 
 [[noreturn]] void unknown(const char* what, std::string_view text) {
@@ -232,6 +234,23 @@ TracePage list_traces(ConnectionPool& pool, const std::string& patient_id,
       page.traces.push_back(to_trace(row));
     }
     return page;
+  } catch (...) {
+    detail::rethrow_as_state_error(kLocation);
+  }
+}
+
+std::int64_t count_recent_document_traces(ConnectionPool& pool, const std::string& actor_id,
+                                          TraceAction action, std::int64_t period_seconds) {
+  try {
+    auto lease = pool.acquire();
+    pqxx::read_transaction tx(*lease);
+    return tx
+        .exec_params1(
+            "SELECT count(*) FROM traces WHERE actor_id = $1 AND action = $2 "
+            "AND outcome = 'allowed' AND document_unique_id IS NOT NULL "
+            "AND at > clock_timestamp() - make_interval(secs => $3)",
+            actor_id, std::string(to_string(action)), static_cast<double>(period_seconds))[0]
+        .as<std::int64_t>();
   } catch (...) {
     detail::rethrow_as_state_error(kLocation);
   }

@@ -164,7 +164,8 @@ RegistryResponse internal_or_xds(const Error& error) {
 }
 
 RegistryResponse register_lot(store::ConnectionPool& pool, const Profile& profile,
-                              SubmitObjectsRequest request, LotContents contents) {
+                              SubmitObjectsRequest request, LotContents contents,
+                              const store::TransactionHook& before_commit) {
   std::map<std::string, std::string> assigned;
   try {
     assigned = assign_uuids(request);
@@ -210,7 +211,7 @@ RegistryResponse register_lot(store::ConnectionPool& pool, const Profile& profil
     lot.submission = &submission;
     lot.contents = std::move(contents);
     lot.now_dtm = now;
-    store::XdsStore(pool).commit_lot(lot);
+    store::XdsStore(pool).commit_lot(lot, before_commit);
   } catch (const Failure& failure_) {
     return internal_or_xds(failure_.error());
   }

@@ -16,12 +16,15 @@ namespace passerelle::registry::detail {
 // Content by DocumentEntry uniqueId (ITI-41), empty for ITI-42.
 using LotContents = std::vector<std::pair<std::string, DocumentContent>>;
 
+// `before_commit`: run inside the lot's transaction (Registry's issue 6 hook).
 RegistryResponse register_lot(store::ConnectionPool& pool, const Profile& profile,
-                              SubmitObjectsRequest request, LotContents contents);
+                              SubmitObjectsRequest request, LotContents contents,
+                              const store::TransactionHook& before_commit = {});
 
 // ITI-57 Update Document Set (metadata_update.cpp).
 RegistryResponse update_document_set(store::ConnectionPool& pool, const Profile& profile,
-                                     SubmitObjectsRequest request);
+                                     SubmitObjectsRequest request,
+                                     const store::TransactionHook& before_commit = {});
 
 // The current time as an XDS DTM to the second, UTC (YYYYMMDDhhmmss).
 std::string now_dtm();

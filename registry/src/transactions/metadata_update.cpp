@@ -555,7 +555,8 @@ class StateCheck {
 }  // namespace
 
 RegistryResponse update_document_set(store::ConnectionPool& pool, const Profile& profile,
-                                     SubmitObjectsRequest request) {
+                                     SubmitObjectsRequest request,
+                                     const store::TransactionHook& before_commit) {
   try {
     assign_uuids(request);
   } catch (const Failure& failure_) {
@@ -590,7 +591,7 @@ RegistryResponse update_document_set(store::ConnectionPool& pool, const Profile&
     submission = read_submission(request);
     lot.request = &request;
     lot.submission = &submission;
-    store::XdsStore(pool).commit_lot(lot);
+    store::XdsStore(pool).commit_lot(lot, before_commit);
   } catch (const Failure& failure_) {
     return internal_or_xds(failure_.error());
   }

@@ -36,7 +36,8 @@ Error repository_error(const char* code, const std::string& location, std::strin
 }  // namespace
 
 RegistryResponse Registry::provide_and_register(SubmitObjectsRequest request,
-                                                std::vector<ProvidedDocument> documents) {
+                                                std::vector<ProvidedDocument> documents,
+                                                const store::TransactionHook& before_commit) {
   std::vector<Error> errors;
   std::map<std::string, ProvidedDocument*> by_id;
   for (auto& document : documents) {
@@ -132,7 +133,7 @@ RegistryResponse Registry::provide_and_register(SubmitObjectsRequest request,
   return detail::with_cda_checks(
       options_, request, documents, detail::stored_content_reader(*pool_), [&] {
         return detail::register_lot(*pool_, *options_.profile, std::move(request),
-                                    std::move(contents));
+                                    std::move(contents), before_commit);
       });
   // ---- end issue 8 ----
 }

@@ -11,12 +11,14 @@ Registry::Registry(std::shared_ptr<store::ConnectionPool> pool, RegistryOptions 
   if (!options_.profile) throw std::invalid_argument("Registry needs a profile");
 }
 
-RegistryResponse Registry::register_document_set(SubmitObjectsRequest request) {
-  return detail::register_lot(*pool_, *options_.profile, std::move(request), {});
+RegistryResponse Registry::register_document_set(SubmitObjectsRequest request,
+                                                 const store::TransactionHook& before_commit) {
+  return detail::register_lot(*pool_, *options_.profile, std::move(request), {}, before_commit);
 }
 
-RegistryResponse Registry::update_document_set(SubmitObjectsRequest request) {
-  return detail::update_document_set(*pool_, *options_.profile, std::move(request));
+RegistryResponse Registry::update_document_set(SubmitObjectsRequest request,
+                                               const store::TransactionHook& before_commit) {
+  return detail::update_document_set(*pool_, *options_.profile, std::move(request), before_commit);
 }
 
 }  // namespace passerelle::registry

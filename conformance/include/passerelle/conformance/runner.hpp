@@ -43,6 +43,11 @@ struct RunOptions {
   // Empty = not saved (failed exchanges are still in the HTML report).
   std::filesystem::path messages_dir;
   std::chrono::seconds timeout{60};
+  // Signer of the VIHF a suite step asks for (<Vihf profile=…/>; the
+  // profiles are the suite's vihf-profiles.xml): PEM key and certificate.
+  // Empty = such steps fail, saying so. Signing needs a signature::Runtime.
+  std::filesystem::path vihf_signing_key;
+  std::filesystem::path vihf_signing_cert;
   // Called after each test (progress on a terminal).
   std::function<void(const TestResult&)> on_test;
 };

@@ -8,9 +8,12 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "passerelle/conformance/vihf_profiles.hpp"
 
 namespace passerelle::conformance {
 
@@ -25,6 +28,11 @@ enum class StepKind {
   RemoveMetadata,      // ITI-62
   PatientFeed,         // PatientIdentityFeedTransaction
   Null,                // NullTransaction: assertions on earlier output only
+  // Suites of our own (conformance/suites/dmp, docs/conformance.md):
+  RecordSetup,     // RecordSetupTransaction: the patient's choices, operator API
+  RecordStatus,    // RecordStatusTransaction: urn:passerelle:dmp:RecordStatus
+  DeclareConsent,  // DeclareConsentTransaction: urn:passerelle:dmp:DeclareConsent
+  Traces,          // TracesTransaction: the record's traces, operator API
   Other,
 };
 
@@ -68,6 +76,22 @@ struct Assertion {
   std::string xpath;
 };
 
+// One change of a RecordSetupTransaction: <TreatingDoctor profile=…/>,
+// <RemoveTreatingDoctor profile=…/>, <Block profile=…/>, <Unblock profile=…/>,
+// <Emergency bris_de_glace="allowed|opposed" centre_15="allowed|opposed"/>.
+struct RecordChange {
+  std::string what;  // element name
+  std::map<std::string, std::string> attributes;
+};
+
+// <ExpectedTrace profile=… action=… outcome=… purpose=… reason_code=…
+// present="false"/> of a TracesTransaction: some trace of the test's record
+// (none, with present="false") has every value given; profile = its person id.
+struct TraceExpectation {
+  std::map<std::string, std::string> attributes;
+  bool present = true;
+};
+
 struct TestStep {
   std::string id;
   std::string transaction;  // local name, e.g. "RegisterTransaction"
@@ -80,6 +104,7 @@ struct TestStep {
   bool new_patient_id = false;  // NewPatientId / CreateNewPatientId
   bool no_mtom = false;
   bool no_metadata = false;
+  unsigned wait_before_ms = 0;  // <WaitBefore>: the toolkit pauses before sending
   bool no_assign_uids_all = false;
   std::set<std::string> no_assign_uids;  // object ids keeping their uniqueId
   std::string metadata_file;
@@ -91,6 +116,11 @@ struct TestStep {
   std::vector<ContentCheck> expected_contents;
   std::vector<Assertion> assertions;
   std::vector<std::string> unknown_elements;  // inside the transaction, not mapped
+  // Suites of our own: the caller's VIHF (any SOAP step), DMP steps.
+  std::optional<VihfRequest> vihf;
+  std::vector<RecordChange> record_changes;
+  std::string consent_action;  // DeclareConsent <Action>; "" = declare
+  std::vector<TraceExpectation> expected_traces;
 };
 
 struct Section {

@@ -5,6 +5,7 @@
 // RegistryResponse, AdhocQueryResponse, RetrieveDocumentSetResponse or a
 // SOAP fault). Built on soap/ (MTOM writer and parser) and core's parser.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,14 @@ inline constexpr const char* kStoredQuery = "urn:ihe:iti:2007:RegistryStoredQuer
 inline constexpr const char* kRetrieve = "urn:ihe:iti:2007:RetrieveDocumentSet";
 inline constexpr const char* kUpdate = "urn:ihe:iti:2010:UpdateDocumentSet";
 inline constexpr const char* kRemoveMetadata = "urn:ihe:iti:2010:DeleteDocumentSet";
+// Professional-side DMP operations (docs/dmp-operations.xsd).
+inline constexpr const char* kRecordStatus = "urn:passerelle:dmp:RecordStatus";
+inline constexpr const char* kDeclareConsent = "urn:passerelle:dmp:DeclareConsent";
 }  // namespace action
+
+// Applied to the SOAP envelope before it is sent (and before MTOM packaging):
+// the harness adds the step's signed VIHF this way. Empty = sent as built.
+using EnvelopeHook = std::function<std::string(const std::string& envelope)>;
 
 struct DocumentPart {
   std::string id;  // xdsb:Document/@id
@@ -36,11 +44,15 @@ struct OutgoingMessage {
 
 // ITI-41: MTOM (xop:Include parts) or, for <NoMTOM/>, inline base64.
 OutgoingMessage provide_and_register(const std::string& submit_objects, const std::string& to,
-                                     const std::vector<DocumentPart>& documents, bool mtom);
+                                     const std::vector<DocumentPart>& documents, bool mtom,
+                                     const EnvelopeHook& hook = {});
 // Any other request: `payload` (one element, no XML declaration) in a SOAP
 // 1.2 envelope with wsa:Action, MessageID, To and ReplyTo.
 OutgoingMessage soap_request(const std::string& action, const std::string& payload,
-                             const std::string& to);
+                             const std::string& to, const EnvelopeHook& hook = {});
+// dmp:RecordStatusRequest / dmp:DeclareConsentRequest (action "" = declare).
+std::string record_status_request(const std::string& patient);
+std::string declare_consent_request(const std::string& patient, const std::string& action);
 
 struct RegistryErrorSeen {
   std::string code;

@@ -8,7 +8,9 @@
 // string-length, concat, number, boolean. Names match on the local name
 // (the testkit writes *[local-name()='X'] for namespaced elements anyway).
 //
-// Anything else (axes, variables, union, arithmetic) throws Failure with code
+// The axes child::, descendant::, descendant-or-self::, self:: and attribute::
+// (the testkit writes descendant:: in Reports). Anything else (other axes,
+// variables, union, arithmetic) throws Failure with code
 // kUnsupportedXPath, so the step can say "assertion not evaluated" instead
 // of guessing.
 

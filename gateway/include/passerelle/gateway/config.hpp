@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -9,6 +10,12 @@
 namespace passerelle::gateway {
 
 enum class LogFormat { Json, Text };
+
+// issue 10: registry::xdm::Limits' defaults (config.hpp does not include the
+// registry; gateway/src/api/xdm_api.cpp checks they agree).
+inline constexpr std::uint64_t kXdmMaxEntries = 1000;
+inline constexpr std::uint64_t kXdmMaxBytes = 512ull * 1024 * 1024;
+inline constexpr std::uint64_t kXdmMaxRatio = 100;
 
 // Everything `passerelle serve` is told, from its config file and flags.
 struct ServerConfig {
@@ -63,6 +70,20 @@ struct ServerConfig {
   std::chrono::seconds vihf_clock_skew{60};
   bool vihf_match_tls = false;  // the assertion must match the TLS client certificate
   // ---- end issue 6 ----
+  // ---- issue 10: XDM import limits (docs/xdm-import-export.md) ----
+  std::uint64_t xdm_max_entries = kXdmMaxEntries;
+  std::uint64_t xdm_max_bytes = kXdmMaxBytes;  // expanded, all entries together
+  std::uint64_t xdm_max_ratio = kXdmMaxRatio;  // expanded/compressed per entry > 1 MiB
+  // ---- end issue 10 ----
+  // ---- issue 10: professional downloads (docs/downloads.md) ----
+  // Key and certificate (PEM) that sign every exported XDM lot; both or neither.
+  std::filesystem::path export_signing_key;
+  std::filesystem::path export_signing_cert;
+  // R-TRACE-4: more downloads than the threshold by one professional within
+  // the period are traced as misuse (never refused).
+  std::int64_t download_misuse_threshold = 100;
+  std::chrono::seconds download_misuse_period{86'400};
+  // ---- end issue 10: professional downloads ----
 };
 
 }  // namespace passerelle::gateway

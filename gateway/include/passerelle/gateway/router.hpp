@@ -3,11 +3,13 @@
 // Dispatch table from (endpoint path, wsa:Action) to handlers. Later issues
 // register their transactions here and nowhere else.
 
+#include <boost/beast/http/verb.hpp>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,6 +39,29 @@ struct Operation {
   std::vector<soap::QName> understood_headers;  // header blocks this operation processes
 };
 
+// ---- issue 10: operator API routes registered with the XDS operations ----
+// A route of the operator API (/api/…) that needs what the XDS operations
+// use (their registry): the pipeline asks these routes, once the operator
+// token is checked, before the records API. Same error conventions as
+// gateway/src/api/records_api.hpp (whose ApiReply is this ApiAnswer).
+struct ApiCall {
+  boost::beast::http::verb method = boost::beast::http::verb::unknown;
+  std::string_view target;
+  std::string_view content_type;
+  std::string_view body;
+  std::string_view request_id;
+};
+struct ApiAnswer {
+  unsigned status = 200;
+  std::string body;  // JSON ending with a newline, unless content_type says otherwise
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string log_detail;  // internal cause of a 5xx, logged, never sent
+  std::string content_type = "application/json";
+};
+// nullopt: not this route's target.
+using ApiRoute = std::function<std::optional<ApiAnswer>(const ApiCall&)>;
+// ---- end issue 10 ----
+
 class Router {
  public:
   // An endpoint answers only the actions registered on it. A path registered
@@ -51,9 +76,13 @@ class Router {
   std::vector<soap::QName> understood_headers(const std::string& path) const;
   // Known actions, for bounded metric labels.
   bool is_known_action(const std::string& action) const;
+  // issue 10: operator API routes, asked in the order added.
+  void add_api_route(ApiRoute route) { api_routes_.push_back(std::move(route)); }
+  const std::vector<ApiRoute>& api_routes() const { return api_routes_; }
 
  private:
   std::map<std::string, std::map<std::string, Operation>> endpoints_;
+  std::vector<ApiRoute> api_routes_;  // issue 10
 };
 
 // The XDS.b endpoints of DEVELOPERS.md: /xds/registry, /xds/repository and

@@ -4,7 +4,9 @@
 // registry. make_xds_router() in router.hpp gives the same endpoints with no
 // operations (transport tests).
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -12,6 +14,8 @@
 #include "passerelle/policy/habilitation.hpp"  // issue 6
 #include "passerelle/registry/profile.hpp"
 #include "passerelle/registry/store.hpp"
+#include "passerelle/registry/xdm.hpp"       // issue 10
+#include "passerelle/signature/signer.hpp"   // issue 10: export signing
 #include "passerelle/signature/xmldsig.hpp"  // issue 9
 
 namespace passerelle::gateway {
@@ -30,6 +34,17 @@ struct XdsDependencies {
   // with a profile whose access_policy is on: the shipped matrix is loaded.
   std::shared_ptr<const policy::HabilitationMatrix> habilitation = nullptr;
   // ---- end issue 6: access policy ----
+  // issue 10: limits of the operator XDM import (POST /api/v1/xdm/import),
+  // from --xdm-max-entries/-bytes/-ratio (xdm_limits() in gateway/src/api/xdm_api.hpp).
+  registry::xdm::Limits xdm_limits = {};
+  // ---- issue 10: professional downloads (docs/downloads.md) ----
+  // Signs each exported XDM lot (--export-signing-key/-cert); null: unsigned.
+  std::shared_ptr<const signature::SigningKey> export_signing_key = nullptr;
+  // R-TRACE-4: more downloads than this by one professional within the
+  // period are traced as misuse (never refused).
+  std::int64_t download_misuse_threshold = 100;
+  std::chrono::seconds download_misuse_period{86'400};
+  // ---- end issue 10: professional downloads ----
 };
 
 Router make_xds_router(const XdsDependencies& dependencies);

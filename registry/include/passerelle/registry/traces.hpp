@@ -45,6 +45,8 @@ enum class TraceAction {
   RemoveLegalRepresentative,
   CloseRecord,
   ReopenRecord,
+  Download,  // R-OUT-1: one document taken out (detail = the format); issue 10
+  Misuse,    // R-TRACE-4: downloads above the threshold, recorded, never blocking
 };
 inline constexpr TraceAction kAllTraceActions[] = {
     TraceAction::Authenticate,
@@ -73,6 +75,8 @@ inline constexpr TraceAction kAllTraceActions[] = {
     TraceAction::RemoveLegalRepresentative,
     TraceAction::CloseRecord,
     TraceAction::ReopenRecord,
+    TraceAction::Download,
+    TraceAction::Misuse,
 };
 
 enum class ActorKind { Rpps, Adeli, Operator, Other };
@@ -146,5 +150,11 @@ TracePage list_traces(ConnectionPool& pool, const std::string& patient_id,
                       const std::optional<std::string>& document_unique_id, int limit,
                       std::optional<std::int64_t> before = std::nullopt,
                       const TraceVisibility& visibility = {});
+
+// Issue 10 (R-TRACE-4): the allowed traces of `action` about a document
+// (document_unique_id set) by `actor_id`, on any record, in the last
+// `period_seconds` (database clock).
+std::int64_t count_recent_document_traces(ConnectionPool& pool, const std::string& actor_id,
+                                          TraceAction action, std::int64_t period_seconds);
 
 }  // namespace passerelle::store

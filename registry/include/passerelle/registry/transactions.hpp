@@ -17,6 +17,7 @@
 #include "passerelle/registry/metadata.hpp"
 #include "passerelle/registry/profile.hpp"
 #include "passerelle/registry/store.hpp"
+#include "passerelle/registry/traces.hpp"  // issue 6: store::TransactionHook
 
 namespace passerelle::registry {
 
@@ -100,14 +101,22 @@ class Registry {
  public:
   Registry(std::shared_ptr<store::ConnectionPool> pool, RegistryOptions options);
 
-  RegistryResponse register_document_set(SubmitObjectsRequest request);  // ITI-42
-  RegistryResponse provide_and_register(SubmitObjectsRequest request,
-                                        std::vector<ProvidedDocument> documents);  // ITI-41
-  RetrieveResponse retrieve(const std::vector<RetrieveItem>& items);               // ITI-43
+  // Issue 6 (R-TRACE-1): `before_commit` runs inside the transaction that
+  // stores the lot or the update, just before it commits (the gateway passes
+  // store::append_traces_hook with the traces of the change); if it throws,
+  // nothing is stored and the answer is XDSRegistryError. It does not run
+  // when the request is refused, before or inside that transaction.
+  RegistryResponse register_document_set(
+      SubmitObjectsRequest request, const store::TransactionHook& before_commit = {});  // ITI-42
+  RegistryResponse provide_and_register(
+      SubmitObjectsRequest request, std::vector<ProvidedDocument> documents,
+      const store::TransactionHook& before_commit = {});              // ITI-41
+  RetrieveResponse retrieve(const std::vector<RetrieveItem>& items);  // ITI-43
   // ITI-57 Update Document Set (issue 5): new versions of DocumentEntries and
   // Folders, availability status changes (Approved, Deprecated and the
   // profile's lifecycle statuses), Submit Association.
-  RegistryResponse update_document_set(SubmitObjectsRequest request);
+  RegistryResponse update_document_set(SubmitObjectsRequest request,
+                                       const store::TransactionHook& before_commit = {});
   // ---- issue 5: ITI-62 ----
   // ITI-62 Remove Metadata (operator use; the gateway checks the credential):
   // removes the registry metadata of `object_ids` (entryUUIDs of

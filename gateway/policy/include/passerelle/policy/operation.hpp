@@ -30,6 +30,14 @@ struct ChangeDocument {
   registry::DocumentEntry target;
 };
 
+// ITI-57 on a Folder: a new metadata version or an availability status
+// change. The DMP rules say nothing of Folders; strict reading: the record
+// access of adding documents (R-AUTH-*, R-ID-3) and, like every change,
+// never in emergency (R-AUTH-7, R-CHG-1..5).
+struct ChangeFolder {
+  std::string entry_uuid;  // the registered Folder, the refusal's location
+};
+
 // urn:passerelle:dmp:RecordStatus (TD0.2): always answered; see
 // authorisation_status() for the content.
 struct RecordStatusQuery {};
@@ -49,7 +57,8 @@ struct ManageBlock {
 // traces the caller may see.
 struct ReadAccessHistory {};
 
-using Operation = std::variant<ReadDocuments, AddDocuments, ChangeDocument, RecordStatusQuery,
-                               DeclareConsent, EndAuthorisation, ManageBlock, ReadAccessHistory>;
+using Operation =
+    std::variant<ReadDocuments, AddDocuments, ChangeDocument, ChangeFolder, RecordStatusQuery,
+                 DeclareConsent, EndAuthorisation, ManageBlock, ReadAccessHistory>;
 
 }  // namespace passerelle::policy
