@@ -7,9 +7,11 @@ PASSERELLE_PACKAGES=(
   nlohmann-json3-dev libspdlog-dev libcli11-dev libzip-dev
   postgresql
 )
-# Only the test command needs clang (libFuzzer smoke run) and the xmlsec1 tool
-# (lot signatures are checked against it, tests/unit/lot_signature_verify_test).
-PASSERELLE_TEST_PACKAGES=(clang xmlsec1)
+# Only the test command needs clang (libFuzzer smoke run), the xmlsec1 tool
+# (lot signatures are checked against it, tests/unit/lot_signature_verify_test)
+# and chromium (the exported INDEX.HTM is rendered headless,
+# tests/unit/xdm_package_test).
+PASSERELLE_TEST_PACKAGES=(clang xmlsec1 chromium)
 
 # Installs what is missing when root; otherwise prints the exact command and stops.
 ensure_packages() {

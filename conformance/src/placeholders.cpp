@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <vector>
 
 #include "passerelle/core/xml.hpp"
@@ -18,6 +19,29 @@ std::string substitute(std::string text, const std::map<std::string, std::string
     text = replace_all(std::move(text), symbol, escape ? xml::escape(raw) : raw);
   }
   return text;
+}
+
+namespace {
+
+std::string dtm(std::chrono::year_month_day day, std::chrono::hh_mm_ss<std::chrono::seconds> time) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d%02u%02u%02ld%02ld%02ld", static_cast<int>(day.year()),
+                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()),
+                static_cast<long>(time.hours().count()), static_cast<long>(time.minutes().count()),
+                static_cast<long>(time.seconds().count()));
+  return text;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> query_time_symbols(std::chrono::system_clock::time_point now) {
+  using namespace std::chrono;
+  const auto day_start = floor<days>(now);
+  const year_month_day today{day_start};
+  const hh_mm_ss<seconds> time{floor<seconds>(now - day_start)};
+  auto a_year_before = today - years{1};
+  if (!a_year_before.ok()) a_year_before = a_year_before.year() / February / 28;
+  return {{"$now$", dtm(today, time)}, {"$lastyear$", dtm(a_year_before, time)}};
 }
 
 std::string first_placeholder(const std::string& text) {

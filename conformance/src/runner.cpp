@@ -6,6 +6,7 @@
 #include <ctime>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <thread>
 
 #include "operator_api.hpp"
@@ -508,7 +509,11 @@ class Runner {
                                   const TestDefinition& test, const Section& section,
                                   const TestStep& step, const StepKey& where,
                                   std::vector<LoggedStep>& log, StepResult& result) {
-    const auto symbols = state_.symbols(test.id, section.name, step);
+    auto symbols = state_.symbols(test.id, section.name, step);
+    // As the toolkit's QueryTransaction does; UseId/UseReport values win.
+    if (std::string_view(action) == action::kStoredQuery) {
+      symbols.merge(query_time_symbols(std::chrono::system_clock::now()));
+    }
     const std::string request =
         without_xml_declaration(read_metadata(section, step, symbols, result));
     auto reply = exchange(

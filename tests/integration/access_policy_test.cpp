@@ -107,7 +107,8 @@ struct Seeded {
   // A stored lot (ITI-41, no VIHF) with a known entryUUID for Document01,
   // returned.
   std::string lot_with_uuid(const std::string& salt,
-                            const std::function<std::string(std::string)>& change) {
+                            const std::function<std::string(std::string)>& change,
+                            std::string* registered = nullptr) {
     auto metadata = change(with_fresh_unique_ids(two_document_metadata(), salt));
     const auto doc1 = registry::new_uuid_urn();
     const auto doc2 = registry::new_uuid_urn();
@@ -117,6 +118,7 @@ struct Seeded {
         provide_and_register_mtom(
             metadata, {{doc1, "application/pdf", kPdf1}, {doc2, "application/pdf", kPdf2}})));
     if (!stored.success()) throw std::runtime_error("seeding failed: " + stored.codes());
+    if (registered != nullptr) *registered = metadata;
     return doc1;
   }
 
@@ -421,8 +423,8 @@ BOOST_AUTO_TEST_CASE(submission_is_decided_before_anything_is_stored) {
 
 // R-CHG-5: only the depositor deletes (indirect authentication: the
 // document's authorInstitution is the caller's structure); a refused ITI-57
-// changes nothing and is traced (R-TRACE-1); the depositor's delete goes
-// through and is traced.
+// changes nothing and is traced (R-TRACE-1, R-CHG-6); the depositor's delete
+// goes through and is traced.
 BOOST_AUTO_TEST_CASE(metadata_update_is_decided_before_any_change) {
   auto& s = seeded();
   const auto foreign = s.lot_with_uuid("8300", [](std::string m) { return m; });
@@ -620,4 +622,52 @@ BOOST_AUTO_TEST_CASE(policy_cost_on_find_documents) {
             << " entries), ratio " << filtered_ms / plain_ms << " (200 rounds each)\n";
   BOOST_TEST(plain_found >= 48u);
   BOOST_TEST(filtered_found == plain_found - 1);  // the masked one
+}
+
+// R-CHG-1 end to end: masking to professionals is a new version whose
+// confidentialityCode adds MASQUE_PS. Another professional may not (refused,
+// nothing changed, traced as a refused mask); the depositor may (traced as
+// an allowed mask). R-CHG-6: both are traced. Last in the file: it masks
+// one more document of the seeded record, which the counts above exclude.
+BOOST_AUTO_TEST_CASE(masking_is_decided_and_traced) {
+  auto& s = seeded();
+  std::string metadata;
+  const auto own = s.lot_with_uuid("8310", from_callers_structure, &metadata);
+  const auto mask_request = [&](const std::string& salt) {
+    auto update = update_set(metadata, salt);
+    add_new_version(update, metadata, own, own, "1", [](registry::RegistryObject& object) {
+      registry::Classification masked;
+      masked.id = "mask1";
+      masked.classification_scheme = "urn:uuid:f4f85eac-e6cb-4883-b524-f2705394840f";
+      masked.classified_object = object.id;
+      masked.node_representation = "MASQUE_PS";
+      masked.name = {{"Masqué aux professionnels de santé", "", ""}};
+      masked.slots = {registry::Slot{"codingScheme", "", {"1.2.250.1.213.1.1.4.13"}}};
+      object.classifications.push_back(masked);
+      set_slot_values(object, "repositoryUniqueId", {kTestRepository});  // as registered
+    });
+    return update_document_set(serialize_request(update));
+  };
+  const auto before = s.gateway.counts();
+  const auto refused = read_registry_answer(
+      s.gateway.post("/xds/registry", with_vihf(mask_request("8311"), doctor())));
+  BOOST_TEST(!refused.success());
+  BOOST_TEST(refused.codes() == "DMP_CHG_NOT_PERMITTED");
+  BOOST_TEST(s.gateway.counts().objects == before.objects);
+  const auto doctor_traces = traces_of(kDoctor);
+  BOOST_TEST_REQUIRE(!doctor_traces.empty());
+  BOOST_TEST(!doctor_traces.front().allowed);
+  BOOST_TEST((doctor_traces.front().action == store::TraceAction::Mask));
+  BOOST_TEST(doctor_traces.front().reason_code == "DMP_CHG_NOT_PERMITTED");
+
+  const auto masked = read_registry_answer(
+      s.gateway.post("/xds/registry", with_vihf(mask_request("8312"), author())));
+  BOOST_TEST_REQUIRE(
+      masked.success(),
+      masked.codes() << ": "
+                     << (masked.errors.empty() ? std::string() : masked.errors.front().context));
+  const auto author_traces = traces_of(kAuthor);
+  BOOST_TEST_REQUIRE(!author_traces.empty());
+  BOOST_TEST(author_traces.front().allowed);
+  BOOST_TEST((author_traces.front().action == store::TraceAction::Mask));
 }

@@ -36,6 +36,7 @@ constexpr const char* kFolderUniqueId = "1.2.250.1.999.1.3.9600";
 struct Filed {
   XdsTestGateway gateway{nullptr, with_policy()};
   std::string folder = registry::new_uuid_urn();
+  std::string doc2 = registry::new_uuid_urn();  // registered, not in the Folder
   std::string metadata;
 
   Filed() {
@@ -49,7 +50,7 @@ struct Filed {
                                     "<rim:Value>") +
                             kTestRepository +
                             "</rim:Value></rim:ValueList></rim:Slot></rim:ExtrinsicObject>"),
-            registry::new_uuid_urn(), {doc1, registry::new_uuid_urn()}),
+            registry::new_uuid_urn(), {doc1, doc2}),
         folder, kFolderUniqueId, {doc1});
     const auto stored =
         read_registry_answer(gateway.post("/xds/registry", register_document_set(metadata)));
@@ -168,4 +169,38 @@ BOOST_AUTO_TEST_CASE(authorised_folder_changes_are_made_and_traced) {
   BOOST_TEST(traces.back().allowed);
   BOOST_TEST(traces.back().detail ==
              std::string("Folder ") + kFolderUniqueId + ": status Approved -> Deprecated");
+}
+
+// A Submit Association between registered objects (the registered Document02
+// put in the registered Folder) is decided like a Folder change
+// (policy::ChangeAssociation): refused in emergency, located at the
+// association, nothing stored, traced; made and traced otherwise.
+BOOST_AUTO_TEST_CASE(associations_between_registered_objects_are_decided) {
+  Filed filed;
+  const auto put_in_folder = [&](const std::string& salt, std::string& association_id) {
+    auto update = update_set(filed.metadata, salt);
+    add_association(update, vocab::kHasMember, filed.folder, filed.doc2);
+    association_id = update.objects.at(update.objects.size() - 2).id;
+    return update;
+  };
+  std::string id;
+  const auto before = filed.gateway.counts();
+  const auto refused =
+      filed.send(put_in_folder("9608", id), professional(kFixtureAuthor, "bris_de_glace"));
+  BOOST_TEST(!refused.success());
+  BOOST_TEST_REQUIRE(refused.errors.size() == 1u);
+  BOOST_TEST(refused.errors.front().code == "DMP_CHG_UNAVAILABLE_IN_EMERGENCY");
+  BOOST_TEST(refused.errors.front().location == id);
+  BOOST_TEST(filed.gateway.counts().objects == before.objects);
+  auto traces = filed.folder_traces();
+  BOOST_TEST_REQUIRE(!traces.empty());
+  BOOST_TEST(!traces.back().allowed);
+  BOOST_TEST(traces.back().detail == "Association " + id + ": new HasMember");
+
+  const auto made = filed.send(put_in_folder("9609", id), professional(kFixtureAuthor));
+  BOOST_TEST_REQUIRE(made.success(), made.codes());
+  BOOST_TEST(filed.gateway.counts().objects > before.objects);
+  traces = filed.folder_traces();
+  BOOST_TEST(traces.back().allowed);
+  BOOST_TEST(traces.back().detail == "Association " + id + ": new HasMember");
 }

@@ -235,13 +235,28 @@ BOOST_AUTO_TEST_CASE(previous_version_must_be_the_latest) {
   expect_refused(gateway, status, "XDSMetadataUpdateError");
 }
 
-BOOST_AUTO_TEST_CASE(unknown_logical_id_is_an_identifier_error) {
+// NIST 15800b: PreviousVersion names a version of no registered object.
+BOOST_AUTO_TEST_CASE(unknown_logical_id_is_a_version_error) {
   Gateway gateway;
   const auto lot = gateway.registered();
   auto request = update_set(two_document_metadata(), gateway.next_salt());
   const auto unknown = registry::new_uuid_urn();
   const auto v2 = add_new_version(request, lot.metadata, lot.doc1, unknown, "1");
-  expect_refused(gateway, request, "XDSMetadataIdentifierError", v2);
+  expect_refused(gateway, request, "XDSMetadataVersionError", v2);
+}
+
+// NIST 20000b: an initial version (no lid, or lid = entryUUID) is no update.
+BOOST_AUTO_TEST_CASE(an_initial_version_in_an_update_is_an_update_error) {
+  Gateway gateway;
+  const auto lot = gateway.registered();
+  for (const bool lid_is_own_id : {false, true}) {
+    auto request = update_set(two_document_metadata(), gateway.next_salt());
+    const auto v2 = add_new_version(request, lot.metadata, lot.doc1, lot.doc1, "1");
+    for (auto& object : request.objects) {
+      if (object.id == v2) object.lid = lid_is_own_id ? v2 : "";
+    }
+    expect_refused(gateway, request, "XDSMetadataUpdateError", v2);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(immutable_attributes_cannot_change) {
@@ -427,7 +442,7 @@ BOOST_AUTO_TEST_CASE(deleted_documents_are_never_served_again_but_kept) {
   expect_refused(gateway, revive, "XDSMetadataUpdateError");
   auto again = update_set(two_document_metadata(), gateway.next_salt());
   add_new_version(again, metadata, doc1, doc1, "2", registry_view);
-  expect_refused(gateway, again, "XDSMetadataIdentifierError");
+  expect_refused(gateway, again, "XDSMetadataVersionError");
 }
 
 BOOST_AUTO_TEST_CASE(lifecycle_statuses_come_from_the_profile) {
@@ -639,6 +654,48 @@ BOOST_AUTO_TEST_CASE(submit_association_links_registered_documents) {
   auto replace = update_set(two_document_metadata(), gateway.next_salt());
   add_association(replace, vocab::kReplace, second.doc2, first.doc1);
   expect_refused(gateway, replace, "XDSMetadataUpdateOperationError");
+}
+
+// NIST 20001, 21004: the supplement's trigger, SubmissionSet → association
+// of type SubmitAssociation, stands for the set's HasMember.
+BOOST_AUTO_TEST_CASE(submit_association_trigger_type_is_read_as_set_membership) {
+  constexpr const char* kSubmitAssociation = "urn:ihe:iti:2010:AssociationType:SubmitAssociation";
+  Gateway gateway;
+  const auto first = gateway.registered();
+  const auto second = gateway.registered();
+  auto request = update_set(two_document_metadata(), gateway.next_salt());
+  add_association(request, vocab::kAppend, second.doc1, first.doc1);
+  request.objects.back().association_type = kSubmitAssociation;
+  request.objects.back().slots.clear();  // the testkit's trigger has no SubmissionSetStatus
+  const auto answer = gateway.update(request);
+  BOOST_REQUIRE_MESSAGE(answer.success(), answer.codes());
+  const auto related =
+      gateway.query(sq::kGetRelatedDocuments,
+                    {{"$XDSDocumentEntryEntryUUID", {"'" + first.doc1 + "'"}},
+                     {"$AssociationTypes", {"('" + std::string(vocab::kAppend) + "')"}}},
+                    "ObjectRef");
+  BOOST_TEST(contains(related.ids(), second.doc1));
+  // The set's membership is stored as a HasMember, not as the trigger type.
+  const auto of_first = gateway.query(sq::kGetAssociations, {{"$uuid", {quoted(first.doc1)}}});
+  const auto appended_association =
+      std::find_if(of_first.objects.begin(), of_first.objects.end(), [&](const QueryObject& a) {
+        return a.association_type == vocab::kAppend && a.source == second.doc1;
+      });
+  BOOST_TEST_REQUIRE((appended_association != of_first.objects.end()));
+  const std::string& appended = appended_association->id;
+  std::vector<std::string> member_types;
+  const auto of_appended = gateway.query(sq::kGetAssociations, {{"$uuid", {quoted(appended)}}});
+  for (const auto& a : of_appended.objects) {
+    if (a.target == appended) member_types.push_back(a.association_type);
+  }
+  BOOST_TEST(member_types == std::vector<std::string>{vocab::kHasMember});
+
+  // Towards anything but an association of the request it stays unknown.
+  auto stray = update_set(two_document_metadata(), gateway.next_salt());
+  add_association(stray, vocab::kAppend, second.doc2, first.doc2);
+  stray.objects.back().association_type = kSubmitAssociation;
+  stray.objects.back().target_object = first.doc2;
+  expect_refused(gateway, stray, "XDSRegistryMetadataError");
 }
 
 BOOST_AUTO_TEST_CASE(patient_changes_only_for_unconnected_objects) {

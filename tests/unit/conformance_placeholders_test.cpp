@@ -33,6 +33,21 @@ BOOST_AUTO_TEST_CASE(first_placeholder_finds_what_is_left) {
   BOOST_TEST(first_placeholder("a $b c$ $d_e1$") == "$d_e1$");
 }
 
+BOOST_AUTO_TEST_CASE(query_times_are_now_and_a_year_before_in_dtm) {
+  using namespace std::chrono;
+  const auto at = sys_days{2026y / November / 26} + 8h + 5min + 9s + 700ms;
+  const auto symbols = query_time_symbols(at);
+  BOOST_TEST(symbols.size() == 2u);
+  BOOST_TEST(symbols.at("$now$") == "20261126080509");
+  BOOST_TEST(symbols.at("$lastyear$") == "20251126080509");
+  // No 29 February the year before: the toolkit's date would not exist.
+  const auto leap = query_time_symbols(sys_days{2028y / February / 29} + 23h + 59min + 59s);
+  BOOST_TEST(leap.at("$now$") == "20280229235959");
+  BOOST_TEST(leap.at("$lastyear$") == "20270228235959");
+  BOOST_TEST(substitute("<V>$lastyear$</V><V>$now$</V>", symbols) ==
+             "<V>20251126080509</V><V>20261126080509</V>");
+}
+
 BOOST_AUTO_TEST_CASE(ids_are_fresh_and_well_formed) {
   IdFactory ids("1.3.6.1.4.1.21367.2005.3.99", 1700000000);
   const auto a = ids.unique_id(), b = ids.unique_id();

@@ -932,6 +932,16 @@ BOOST_AUTO_TEST_CASE(folder_changes_R_AUTH_1_to_8_R_AUTH_7_R_CHG) {
                                       policy::ChangeFolder{"urn:uuid:folder"}, matrix(), kNow);
   BOOST_TEST_REQUIRE(!refused.allowed());
   BOOST_TEST(refused.refusal->location == "urn:uuid:folder");
+  // Associations between registered objects (Submit Association, status
+  // changes) follow the same table.
+  run_access_table(rows, policy::ChangeAssociation{"urn:uuid:association"});
+  const auto association =
+      policy::decide(emergency(author()), record(),
+                     policy::ChangeAssociation{"urn:uuid:association"}, matrix(), kNow);
+  BOOST_TEST_REQUIRE(!association.allowed());
+  BOOST_TEST(association.refusal->location == "urn:uuid:association");
+  BOOST_TEST(association.refusal->reason ==
+             "changing an association is unavailable in emergency access");
 }
 
 BOOST_AUTO_TEST_CASE(classifying_updates_R_CHG_1_R_CHG_2_R_CHG_3_R_CHG_5) {

@@ -110,6 +110,12 @@ Decision decide(const Caller& caller, const RecordState& record, const Operation
       return refuse({refusal::kChangeInEmergency,
                      "changing a folder is unavailable in emergency access", folder->entry_uuid});
     }
+  } else if (const auto* association = std::get_if<ChangeAssociation>(&operation)) {
+    if (caller.emergency()) {  // R-AUTH-7, as for a Folder
+      return refuse({refusal::kChangeInEmergency,
+                     "changing an association is unavailable in emergency access",
+                     association->entry_uuid});
+    }
   } else if (std::holds_alternative<ReadAccessHistory>(operation)) {
     if (caller.emergency()) return refuse(in_emergency("the access history"));  // R-AUTH-7
     out.traces = trace_filter(caller, access);

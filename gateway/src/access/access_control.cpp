@@ -303,6 +303,24 @@ store::Trace AccessControl::check_folder_change(const CallContext& call,
   return trace;
 }
 
+store::Trace AccessControl::check_association_change(const CallContext& call,
+                                                     const std::string& patient_id,
+                                                     const std::string& association_uuid,
+                                                     const std::string& what) const {
+  check_request_patient(call, patient_id);
+  const Evaluated evaluated =
+      evaluate(call, patient_id, policy::ChangeAssociation{association_uuid});
+  const std::string detail = "Association " + association_uuid + ": " + what;
+  if (!evaluated.decision.allowed()) {
+    refuse(evaluated, store::TraceAction::UpdateMetadata, "", detail);
+  }
+  store::RecordStateStore(*pool_).touch_authorisation(patient_id, call.access->person_id);
+  store::Trace trace =
+      trace_of(evaluated.actor, patient_id, store::TraceAction::UpdateMetadata, "");
+  trace.detail = detail;
+  return trace;
+}
+
 void AccessControl::check_request_patient(const CallContext& call,
                                           const std::string& patient_id) const {
   try {

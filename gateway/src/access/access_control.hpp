@@ -90,7 +90,9 @@ class AccessControl {
   // confidentialityCode change, classify_confidentiality_update) and every
   // UpdateAvailabilityStatus of a DocumentEntry (classify_status_update),
   // each change decided with check_change; every Folder new version and
-  // status change decided with check_folder_change; all before the registry
+  // status change decided with check_folder_change; every association
+  // between registered objects the request adds, and every association
+  // status change, with check_association_change; all before the registry
   // changes anything. Returns the traces, to write in the update's
   // transaction (the registry's before-commit hook).
   std::vector<store::Trace> check_update(const CallContext& call,
@@ -100,6 +102,13 @@ class AccessControl {
   // `what` says which change, for the trace's detail.
   store::Trace check_folder_change(const CallContext& call, const store::VersionedObject& folder,
                                    const std::string& what) const;
+  // ITI-57 on an association of `patient_id`'s record
+  // (policy::ChangeAssociation): a new association between registered
+  // objects, or a status change of a registered one; refused or traced as
+  // check_folder_change.
+  store::Trace check_association_change(const CallContext& call, const std::string& patient_id,
+                                        const std::string& association_uuid,
+                                        const std::string& what) const;
 
   // urn:passerelle:dmp:RecordStatus (TD0.2) for the VIHF's record; traced.
   // Throws the Failure of soap::wss::check_patient on another patient, and

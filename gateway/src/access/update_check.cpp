@@ -46,8 +46,28 @@ std::vector<store::Trace> AccessControl::check_update(
       if (auto trace = check_change(call, change, target)) traces.push_back(std::move(*trace));
     }
   };
+  // The record of a registered object, "" when none of them is registered
+  // (new objects of the request are decided with the request's documents).
+  const auto record_of = [&](const std::vector<std::string>& entry_uuids) {
+    for (const auto& object : store.find_versioned(entry_uuids)) {
+      if (!object.patient_id.empty()) return object.patient_id;
+    }
+    return std::string();
+  };
+  const std::string set_uuid =
+      submission.submission_sets.empty() ? "" : submission.submission_sets.front().entry_uuid;
   for (const auto& association : submission.associations) {
-    if (association.type != registry::vocab::kUpdateAvailabilityStatus) continue;
+    if (association.type != registry::vocab::kUpdateAvailabilityStatus) {
+      // The set's own members are the request's objects; any other new
+      // association links registered objects (Submit Association).
+      if (association.source == set_uuid) continue;
+      if (const auto patient = record_of({association.source, association.target});
+          !patient.empty()) {
+        traces.push_back(check_association_change(call, patient, association.entry_uuid,
+                                                  "new " + short_status(association.type)));
+      }
+      continue;
+    }
     const std::string from = first_value(*association.object, "OriginalStatus");
     const std::string to = first_value(*association.object, "NewStatus");
     if (const auto target = registered(association.target)) {
@@ -55,6 +75,17 @@ std::vector<store::Trace> AccessControl::check_update(
     } else if (const auto folder = folder_of(store.find_versioned({association.target}))) {
       traces.push_back(check_folder_change(
           call, *folder, "status " + short_status(from) + " -> " + short_status(to)));
+    } else {
+      // A registered association: its record is that of its ends.
+      for (const auto& object : store.load_objects({association.target})) {
+        if (object.kind != registry::ObjectKind::Association) continue;
+        if (const auto patient = record_of({object.source_object, object.target_object});
+            !patient.empty()) {
+          traces.push_back(
+              check_association_change(call, patient, association.target,
+                                       "status " + short_status(from) + " -> " + short_status(to)));
+        }
+      }
     }
     // Anything else: the registry answers the unknown or unchangeable target.
   }

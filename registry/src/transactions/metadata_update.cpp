@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lot_registration.hpp"
@@ -90,7 +91,8 @@ RegistryObject* find_object(SubmitObjectsRequest& request, const std::string& id
 }
 
 // The structure of the request: which operation each object belongs to.
-// Errors here are XDSMetadataUpdateOperationError: nothing is looked up.
+// Errors here are XDSMetadataUpdateOperationError (but an initial version,
+// XDSMetadataUpdateError): nothing is looked up.
 Operations classify(SubmitObjectsRequest& request, const Submission& submission,
                     std::vector<Error>& errors) {
   Operations operations;
@@ -185,8 +187,11 @@ Operations classify(SubmitObjectsRequest& request, const Submission& submission,
 
   for (const auto& d : submission.documents) {
     if (!updated.contains(d.entry_uuid)) continue;
+    // ITI TF-2b §3.57.4.1.3.1: no initial version (lid missing or equal to
+    // the entryUUID) in ITI-57; XDSMetadataUpdateError as the NIST testkit
+    // (20000b) and its reference registry answer.
     if (d.object->lid.empty() || d.object->lid == d.entry_uuid) {
-      errors.push_back(error(xds_codes::kMetadataUpdateOperationError, d.entry_uuid,
+      errors.push_back(error(xds_codes::kMetadataUpdateError, d.entry_uuid,
                              "lid: a new version names the logicalId of the DocumentEntry it "
                              "updates, which differs from its own entryUUID"));
     }
@@ -194,7 +199,7 @@ Operations classify(SubmitObjectsRequest& request, const Submission& submission,
   for (const auto& f : submission.folders) {
     if (!updated.contains(f.entry_uuid)) continue;
     if (f.object->lid.empty() || f.object->lid == f.entry_uuid) {
-      errors.push_back(error(xds_codes::kMetadataUpdateOperationError, f.entry_uuid,
+      errors.push_back(error(xds_codes::kMetadataUpdateError, f.entry_uuid,
                              "lid: a new version names the logicalId of the Folder it updates, "
                              "which differs from its own entryUUID"));
     }
@@ -314,10 +319,13 @@ class StateCheck {
     RegistryObject& object = *update.object;
     const auto found = latest_.find(object.lid);
     const char* kind = update.folder ? "Folder" : "DocumentEntry";
+    // No version to follow: PreviousVersion names none (NIST 15800b). The
+    // RMU's XDSMetadataIdentifierError is not an ITI-57 code.
     if (found == latest_.end() || found->second.status == vocab::kDeleted) {
-      errors_.push_back(
-          error(xds_codes::kMetadataIdentifierError, object.id,
-                "lid: no registered " + std::string(kind) + " has logicalId " + object.lid));
+      errors_.push_back(error(xds_codes::kMetadataVersionError, object.id,
+                              "lid: no registered " + std::string(kind) + " has logicalId " +
+                                  object.lid + ": PreviousVersion " +
+                                  std::to_string(update.previous_version) + " names no version"));
       return;
     }
     const auto& latest = found->second;
@@ -552,6 +560,25 @@ class StateCheck {
   std::vector<Error> errors_;
 };
 
+// The Metadata Update supplement's Submit Association trigger, a
+// SubmissionSet → new association of type SubmitAssociation (NIST 20001,
+// 21004), is read as the SubmissionSet HasMember of that association that
+// the registry stores (docs/lifecycle.md), as the toolkit's registry does.
+void read_submit_association_triggers(SubmitObjectsRequest& request) {
+  constexpr std::string_view kSubmitAssociation =
+      "urn:ihe:iti:2010:AssociationType:SubmitAssociation";
+  std::set<std::string> associations;
+  for (const auto& object : request.objects) {
+    if (object.kind == ObjectKind::Association) associations.insert(object.id);
+  }
+  for (auto& object : request.objects) {
+    if (object.kind == ObjectKind::Association && object.association_type == kSubmitAssociation &&
+        associations.contains(object.target_object)) {
+      object.association_type = vocab::kHasMember;
+    }
+  }
+}
+
 }  // namespace
 
 RegistryResponse update_document_set(store::ConnectionPool& pool, const Profile& profile,
@@ -562,6 +589,7 @@ RegistryResponse update_document_set(store::ConnectionPool& pool, const Profile&
   } catch (const Failure& failure_) {
     return failure(failure_.error());
   }
+  read_submit_association_triggers(request);
   for (auto& object : request.objects) {
     if (object.kind == ObjectKind::RegistryPackage || object.kind == ObjectKind::Association ||
         object.kind == ObjectKind::ExtrinsicObject) {

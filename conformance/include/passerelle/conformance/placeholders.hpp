@@ -3,6 +3,7 @@
 // Placeholders of the testkit ($patientid$, $docuid1$, orig_uuid, …) and the
 // fresh identifiers the toolkit gives every run (uniqueIds, UUIDs, patients).
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -15,6 +16,12 @@ namespace passerelle::conformance {
 // is XML and a CX holds '&').
 std::string substitute(std::string text, const std::map<std::string, std::string>& values,
                        bool escape = true);
+
+// The toolkit's own symbols of a Stored Query (its QueryTransaction):
+// "$now$" is `now` and "$lastyear$" the same instant a year before, both
+// HL7 DTM to the second (YYYYMMDDhhmmss), in UTC as the registry's times
+// are. 29 February has no year-before twin: 28 February stands for it.
+std::map<std::string, std::string> query_time_symbols(std::chrono::system_clock::time_point now);
 
 // The first "$name$" left in `text`, "" when none.
 std::string first_placeholder(const std::string& text);

@@ -37,6 +37,13 @@ struct ChangeDocument {
 struct ChangeFolder {
   std::string entry_uuid;  // the registered Folder, the refusal's location
 };
+// ITI-57 on the associations between registered objects: a new one (Submit
+// Association, e.g. a registered document put in a registered Folder) or an
+// availability status change of one. Decided as a Folder change: the record
+// access of adding documents, never in emergency.
+struct ChangeAssociation {
+  std::string entry_uuid;  // the association, the refusal's location
+};
 
 // urn:passerelle:dmp:RecordStatus (TD0.2): always answered; see
 // authorisation_status() for the content.
@@ -57,8 +64,8 @@ struct ManageBlock {
 // traces the caller may see.
 struct ReadAccessHistory {};
 
-using Operation =
-    std::variant<ReadDocuments, AddDocuments, ChangeDocument, ChangeFolder, RecordStatusQuery,
-                 DeclareConsent, EndAuthorisation, ManageBlock, ReadAccessHistory>;
+using Operation = std::variant<ReadDocuments, AddDocuments, ChangeDocument, ChangeFolder,
+                               ChangeAssociation, RecordStatusQuery, DeclareConsent,
+                               EndAuthorisation, ManageBlock, ReadAccessHistory>;
 
 }  // namespace passerelle::policy
