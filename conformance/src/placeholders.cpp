@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
+#include <iomanip>
+#include <sstream>
 #include <vector>
 
 #include "passerelle/core/xml.hpp"
@@ -24,12 +25,14 @@ std::string substitute(std::string text, const std::map<std::string, std::string
 namespace {
 
 std::string dtm(std::chrono::year_month_day day, std::chrono::hh_mm_ss<std::chrono::seconds> time) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d%02u%02u%02ld%02ld%02ld", static_cast<int>(day.year()),
-                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()),
-                static_cast<long>(time.hours().count()), static_cast<long>(time.minutes().count()),
-                static_cast<long>(time.seconds().count()));
-  return text;
+  // A stream, not snprintf: no buffer to size (one tripped
+  // -Wformat-truncation in the -O3 build).
+  std::ostringstream text;
+  text << std::setfill('0') << std::setw(4) << static_cast<int>(day.year()) << std::setw(2)
+       << static_cast<unsigned>(day.month()) << std::setw(2) << static_cast<unsigned>(day.day())
+       << std::setw(2) << time.hours().count() << std::setw(2) << time.minutes().count()
+       << std::setw(2) << time.seconds().count();
+  return text.str();
 }
 
 }  // namespace

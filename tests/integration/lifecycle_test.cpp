@@ -163,6 +163,22 @@ std::string slot_value(const std::string& xml, const std::string& object_id,
   return match[1];
 }
 
+// GetRelatedDocuments parameters: what relates to `document` through APND.
+std::vector<QueryParameter> appended_to(const std::string& document) {
+  return {{"$XDSDocumentEntryEntryUUID", {"'" + document + "'"}},
+          {"$AssociationTypes", {"('" + std::string(vocab::kAppend) + "')"}}};
+}
+
+// The entryUUID of the APND association that ends at `document`.
+std::string append_association(Gateway& gateway, const std::string& document) {
+  const auto found = gateway.query(sq::kGetAssociations, {{"$uuid", {quoted(document)}}});
+  for (const auto& a : found.objects) {
+    if (a.association_type == vocab::kAppend && a.target == document) return a.id;
+  }
+  BOOST_FAIL("no APND association ends at " + document);
+  return "";
+}
+
 }  // namespace
 
 // ---- ITI-57: new versions -------------------------------------------------
@@ -633,10 +649,7 @@ BOOST_AUTO_TEST_CASE(submit_association_links_registered_documents) {
   const auto answer = gateway.update(request);
   BOOST_REQUIRE_MESSAGE(answer.success(), answer.codes());
   const auto related =
-      gateway.query(sq::kGetRelatedDocuments,
-                    {{"$XDSDocumentEntryEntryUUID", {"'" + first.doc1 + "'"}},
-                     {"$AssociationTypes", {"('" + std::string(vocab::kAppend) + "')"}}},
-                    "ObjectRef");
+      gateway.query(sq::kGetRelatedDocuments, appended_to(first.doc1), "ObjectRef");
   BOOST_TEST(contains(related.ids(), second.doc1));
 
   // The same association again (NIST 20008).
@@ -670,19 +683,10 @@ BOOST_AUTO_TEST_CASE(submit_association_trigger_type_is_read_as_set_membership) 
   const auto answer = gateway.update(request);
   BOOST_REQUIRE_MESSAGE(answer.success(), answer.codes());
   const auto related =
-      gateway.query(sq::kGetRelatedDocuments,
-                    {{"$XDSDocumentEntryEntryUUID", {"'" + first.doc1 + "'"}},
-                     {"$AssociationTypes", {"('" + std::string(vocab::kAppend) + "')"}}},
-                    "ObjectRef");
+      gateway.query(sq::kGetRelatedDocuments, appended_to(first.doc1), "ObjectRef");
   BOOST_TEST(contains(related.ids(), second.doc1));
   // The set's membership is stored as a HasMember, not as the trigger type.
-  const auto of_first = gateway.query(sq::kGetAssociations, {{"$uuid", {quoted(first.doc1)}}});
-  const auto appended_association =
-      std::find_if(of_first.objects.begin(), of_first.objects.end(), [&](const QueryObject& a) {
-        return a.association_type == vocab::kAppend && a.source == second.doc1;
-      });
-  BOOST_TEST_REQUIRE((appended_association != of_first.objects.end()));
-  const std::string& appended = appended_association->id;
+  const std::string appended = append_association(gateway, first.doc1);
   std::vector<std::string> member_types;
   const auto of_appended = gateway.query(sq::kGetAssociations, {{"$uuid", {quoted(appended)}}});
   for (const auto& a : of_appended.objects) {
@@ -696,6 +700,31 @@ BOOST_AUTO_TEST_CASE(submit_association_trigger_type_is_read_as_set_membership) 
   stray.objects.back().association_type = kSubmitAssociation;
   stray.objects.back().target_object = first.doc2;
   expect_refused(gateway, stray, "XDSRegistryMetadataError");
+}
+
+// NIST 20001: GetRelatedDocuments follows Approved associations unless
+// $XDSAssociationStatus asks for others.
+BOOST_AUTO_TEST_CASE(a_deprecated_relationship_relates_only_when_asked) {
+  Gateway gateway;
+  const auto first = gateway.registered();
+  const auto second = gateway.registered();
+  auto link = update_set(two_document_metadata(), gateway.next_salt());
+  add_association(link, vocab::kAppend, second.doc1, first.doc1);
+  BOOST_REQUIRE(gateway.update(link).success());
+  const std::string appended = append_association(gateway, first.doc1);
+  auto deprecate = update_set(two_document_metadata(), gateway.next_salt());
+  add_status_change(deprecate, appended, kApproved, kDeprecated);
+  const auto deprecated = gateway.update(deprecate);
+  BOOST_REQUIRE_MESSAGE(deprecated.success(), deprecated.codes());
+
+  const auto related_to_first = appended_to(first.doc1);
+  BOOST_TEST(gateway.query(sq::kGetRelatedDocuments, related_to_first).objects.empty());
+  auto asked = related_to_first;
+  asked.push_back({"$XDSAssociationStatus", {"('" + kDeprecated + "','" + kApproved + "')"}});
+  asked.push_back({"$MetadataLevel", {"2"}});
+  const auto with_deprecated = gateway.query(sq::kGetRelatedDocuments, asked, "ObjectRef");
+  BOOST_TEST(contains(with_deprecated.ids(), second.doc1));
+  BOOST_TEST(contains(with_deprecated.ids(), appended));
 }
 
 BOOST_AUTO_TEST_CASE(patient_changes_only_for_unconnected_objects) {

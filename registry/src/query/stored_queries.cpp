@@ -481,10 +481,17 @@ void get_folders_for_document(Context& c) {
 void get_related_documents(Context& c) {
   const auto documents = named_objects(c, kDocuments, false);
   const auto types = c.p.list("$AssociationTypes", true);
+  // $XDSAssociationStatus (Metadata Update): the statuses of the associations
+  // that relate, Approved when absent: a Deprecated APND relates no more
+  // (NIST 20001). $MetadataLevel is read only for its syntax.
+  auto association_statuses = c.p.list("$XDSAssociationStatus", false);
+  if (association_statuses.empty()) association_statuses = {vocab::kApproved};
+  c.p.single("$MetadataLevel", false);
   if (documents.empty()) return;
   const auto& document = documents.front();
   Sql q;
   const auto hidden = q.array(kHidden);
+  const auto related_statuses = q.array(association_statuses);
   const auto self = q.bind(document);
   q.text =
       "SELECT a.entry_uuid, d.entry_uuid FROM associations a JOIN registry_objects ao ON "
@@ -494,7 +501,8 @@ void get_related_documents(Context& c) {
       " THEN a.target ELSE a.source END JOIN registry_objects do_ ON do_.entry_uuid = "
       "d.entry_uuid WHERE (a.source = " +
       self + " OR a.target = " + self + ") AND a.type = ANY (" + q.array(types) +
-      ") AND ao.status <> ALL (" + hidden + ") AND do_.status <> ALL (" + hidden + ")";
+      ") AND ao.status = ANY (" + related_statuses + ") AND ao.status <> ALL (" + hidden +
+      ") AND do_.status <> ALL (" + hidden + ")";
   const auto rows = q.exec(c.tx);
   if (rows.empty()) return;  // no related documents: nothing, not even the document
   c.found.add({document});
