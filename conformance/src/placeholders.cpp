@@ -61,6 +61,14 @@ std::string first_placeholder(const std::string& text) {
   return "";
 }
 
+bool keeps_object_id(const std::string& id, const std::set<std::string>& defined,
+                     const std::map<std::string, std::string>& symbols) {
+  if (!id.starts_with("urn:uuid:")) return false;
+  if (!defined.contains(id)) return true;
+  return std::any_of(symbols.begin(), symbols.end(),
+                     [&](const auto& symbol) { return symbol.second == id; });
+}
+
 IdFactory::IdFactory(std::string oid_root, std::uint64_t run_stamp)
     : root_(std::move(oid_root)), stamp_(run_stamp), random_(std::random_device{}()) {}
 

@@ -1,5 +1,7 @@
 #include "run_state.hpp"
 
+#include <utility>
+
 #include "passerelle/core/error.hpp"
 #include "text.hpp"
 
@@ -42,6 +44,12 @@ void RunState::report(const StepKey& where, const std::string& name, const std::
 void RunState::set_patients(const std::string& test, const std::string& patient,
                             const std::string& second, const std::string& alt) {
   patients_[test] = {patient, second, alt};
+}
+
+void RunState::trade_patients(const std::string& test) {
+  const auto found = patients_.find(test);
+  if (found == patients_.end()) missing("patient of test " + test);
+  std::swap(found->second.patient, found->second.second);
 }
 
 const RunState::Patients& RunState::patients(const std::string& test) const {

@@ -33,6 +33,10 @@ class RunState {
   const std::string& second_patient(const std::string& test) const;
   const std::string& alt_patient(const std::string& test) const;
   bool ran(const std::string& test) const { return patients_.contains(test); }
+  // <NewPatientId/>: the test's patient and its second one trade places, so
+  // the steps that follow submit for another registered patient; trading
+  // again gives the test its own patient back.
+  void trade_patients(const std::string& test);
 
   // Symbol → value for `step` of (test, section). Throws Failure(kHarnessError)
   // naming the first UseId/UseReport that has nothing behind it.

@@ -209,6 +209,9 @@ class Runner {
       SectionResult section_result;
       section_result.name = section.name;
       std::vector<LoggedStep> log;
+      // The toolkit runs each section on its own: a <NewPatientId/> holds
+      // for the rest of its section only.
+      const std::string section_patient = setup_error.empty() ? state_.patient(test.id) : "";
       for (const auto& step : section.steps) {
         const auto step_start = Clock::now();
         StepResult step_result;
@@ -222,6 +225,9 @@ class Runner {
         }
         step_result.seconds = std::chrono::duration<double>(Clock::now() - step_start).count();
         section_result.steps.push_back(std::move(step_result));
+      }
+      if (setup_error.empty() && state_.patient(test.id) != section_patient) {
+        state_.trade_patients(test.id);
       }
       settle(section_result);
       result.sections.push_back(std::move(section_result));
@@ -280,6 +286,14 @@ class Runner {
           traces(test, step, where, result);
           break;
         case StepKind::Other:
+          if (step.transaction.empty() && step.new_patient_id) {
+            // The second patient has a record like the first: the registry
+            // knows it, so what the next steps meet is the patient change.
+            state_.trade_patients(test.id);
+            result.notes.push_back("<NewPatientId/>: the next steps of the section use patient " +
+                                   state_.patient(test.id));
+            break;
+          }
           throw NotApplicable{"transaction <" + step.transaction +
                               "> is not supported by the harness (XDS.b registry/repository "
                               "transactions only)"};
@@ -431,13 +445,10 @@ class Runner {
 
     std::map<std::string, std::string> uuids;          // id in the file → UUID sent
     std::map<std::string, std::string> document_uids;  // id in the file → uniqueId
-    // Every object the submission defines gets a fresh UUID, as the toolkit
-    // does (so a test can run twice); an urn:uuid it only refers to is an
-    // object of an earlier step and stays.
     const auto defined = defined_ids(input);
     Ebxml21Options convert;
     convert.object_id = [&](const std::string& id) -> std::string {
-      if (id.rfind("urn:uuid:", 0) == 0 && !defined.contains(id)) return id;
+      if (keeps_object_id(id, defined, symbols)) return id;
       auto [it, added] = uuids.try_emplace(id);
       if (added) {
         it->second = ids_.uuid();

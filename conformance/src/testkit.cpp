@@ -166,6 +166,10 @@ std::vector<TestStep> parse_testplan(const std::string& text, const std::string&
         step.expected_messages.push_back(text_of(*child));
       } else if (name == "AltPatientId") {
         step.alt_patient_id = true;
+      } else if (name == "NewPatientId") {
+        // A step of its own (NIST 11998/rplc): the steps after it use
+        // another patient.
+        step.new_patient_id = true;
       } else if (name.size() > 11 && name.ends_with("Transaction")) {
         step.transaction = name;
         step.kind = step_kind(name);

@@ -636,14 +636,7 @@ BOOST_AUTO_TEST_CASE(masking_is_decided_and_traced) {
   const auto mask_request = [&](const std::string& salt) {
     auto update = update_set(metadata, salt);
     add_new_version(update, metadata, own, own, "1", [](registry::RegistryObject& object) {
-      registry::Classification masked;
-      masked.id = "mask1";
-      masked.classification_scheme = "urn:uuid:f4f85eac-e6cb-4883-b524-f2705394840f";
-      masked.classified_object = object.id;
-      masked.node_representation = "MASQUE_PS";
-      masked.name = {{"Masqué aux professionnels de santé", "", ""}};
-      masked.slots = {registry::Slot{"codingScheme", "", {"1.2.250.1.213.1.1.4.13"}}};
-      object.classifications.push_back(masked);
+      add_masque_ps(object);
       set_slot_values(object, "repositoryUniqueId", {kTestRepository});  // as registered
     });
     return update_document_set(serialize_request(update));

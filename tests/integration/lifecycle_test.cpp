@@ -211,16 +211,8 @@ BOOST_AUTO_TEST_CASE(confidentiality_change_is_a_new_version) {
   Gateway gateway;
   const auto lot = gateway.registered();
   auto request = update_set(two_document_metadata(), gateway.next_salt());
-  const auto v2 = add_new_version(request, lot.metadata, lot.doc2, lot.doc2, "1", [](auto& object) {
-    registry::Classification masked;
-    masked.id = "mask1";
-    masked.classification_scheme = "urn:uuid:f4f85eac-e6cb-4883-b524-f2705394840f";
-    masked.classified_object = object.id;
-    masked.node_representation = "MASQUE_PS";
-    masked.name = {{"Masqué aux professionnels de santé", "", ""}};
-    masked.slots = {registry::Slot{"codingScheme", "", {"1.2.250.1.213.1.1.4.13"}}};
-    object.classifications.push_back(masked);
-  });
+  const auto v2 = add_new_version(request, lot.metadata, lot.doc2, lot.doc2, "1",
+                                  [](auto& object) { add_masque_ps(object); });
   const auto answer = gateway.update(request);
   BOOST_REQUIRE_MESSAGE(answer.success(), answer.codes());
   const auto masked = gateway.query(

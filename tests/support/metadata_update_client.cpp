@@ -232,6 +232,17 @@ void add_association(registry::SubmitObjectsRequest& request, const std::string&
   request.objects.push_back(member);
 }
 
+void add_masque_ps(registry::RegistryObject& object) {
+  registry::Classification masked;
+  masked.id = "mask-" + std::to_string(object.classifications.size());
+  masked.classification_scheme = vocab::kDocConfidentialityCode;
+  masked.classified_object = object.id;
+  masked.node_representation = "MASQUE_PS";
+  masked.name = {{"Masqué aux professionnels de santé", "", ""}};
+  masked.slots = {registry::Slot{"codingScheme", "", {"1.2.250.1.213.1.1.4.13"}}};
+  object.classifications.push_back(std::move(masked));
+}
+
 std::string serialize_request(const registry::SubmitObjectsRequest& request) {
   return registry::serialize(request);
 }

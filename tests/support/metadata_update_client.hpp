@@ -52,6 +52,10 @@ void add_association(registry::SubmitObjectsRequest& request, const std::string&
 std::string serialize_request(const registry::SubmitObjectsRequest& request);
 HttpRequestBody update_document_set(const std::string& metadata);
 
+// Adds the DMP confidentialityCode MASQUE_PS (masked to professionals,
+// R-CHG-1) to the DocumentEntry `object`.
+void add_masque_ps(registry::RegistryObject& object);
+
 // The first Slot `name` of `object`, set to `values` (added when absent).
 void set_slot_values(registry::RegistryObject& object, const std::string& name,
                      std::vector<std::string> values);

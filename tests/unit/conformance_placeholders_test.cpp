@@ -48,6 +48,19 @@ BOOST_AUTO_TEST_CASE(query_times_are_now_and_a_year_before_in_dtm) {
              "<V>20251126080509</V><V>20261126080509</V>");
 }
 
+BOOST_AUTO_TEST_CASE(a_uuid_given_by_a_use_id_is_sent_again_as_it_is) {
+  // NIST 15806/resubmit: the DocumentEntry is defined under the UUID the
+  // submit step assigned ($deid$), so the registry sees a duplicate.
+  const std::string assigned = "urn:uuid:0b6e4b0e-58a4-4a5e-9d1a-3f4c1c1b2a10";
+  const std::set<std::string> defined = {assigned, "SubmissionSet01"};
+  BOOST_TEST(keeps_object_id(assigned, defined, {{"$deid$", assigned}}));
+  // Written in the file on an object it defines: renewed, so a test can run
+  // twice; symbolic: renewed; only referred to: kept.
+  BOOST_TEST(!keeps_object_id(assigned, defined, {{"$patientid$", "P1^^^&1.2.3&ISO"}}));
+  BOOST_TEST(!keeps_object_id("SubmissionSet01", defined, {{"$x$", "SubmissionSet01"}}));
+  BOOST_TEST(keeps_object_id("urn:uuid:7edca82f-054d-47f2-a032-9b2a5b518fff", defined, {}));
+}
+
 BOOST_AUTO_TEST_CASE(ids_are_fresh_and_well_formed) {
   IdFactory ids("1.3.6.1.4.1.21367.2005.3.99", 1700000000);
   const auto a = ids.unique_id(), b = ids.unique_id();

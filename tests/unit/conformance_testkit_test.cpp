@@ -121,6 +121,22 @@ BOOST_AUTO_TEST_CASE(testplan_steps_and_their_instructions) {
   BOOST_TEST(validate.assertions[0].id == "same");
 }
 
+BOOST_AUTO_TEST_CASE(a_new_patient_id_step_is_read) {
+  // NIST 11998/rplc: a step of its own, then the replacement that must be
+  // refused because it names another patient.
+  const auto steps = parse_testplan(
+      "<TestPlan><TestStep id=\"init_patient_id\"><ExpectedStatus>Success</ExpectedStatus>"
+      "<NewPatientId/></TestStep><TestStep id=\"rplc\"><ExpectedStatus>Failure</ExpectedStatus>"
+      "<RegisterTransaction><XDSb/><MetadataFile>rplc.xml</MetadataFile></RegisterTransaction>"
+      "</TestStep></TestPlan>",
+      "testplan.xml");
+  BOOST_TEST_REQUIRE(steps.size() == 2u);
+  BOOST_TEST(steps[0].new_patient_id);
+  BOOST_TEST(steps[0].transaction.empty());
+  BOOST_TEST((steps[0].kind == StepKind::Other));
+  BOOST_TEST(!steps[1].new_patient_id);
+}
+
 BOOST_AUTO_TEST_CASE(transactions_map_to_step_kinds) {
   BOOST_TEST((step_kind("ProvideAndRegisterTransaction") == StepKind::ProvideAndRegister));
   BOOST_TEST((step_kind("RegisterTransaction") == StepKind::Register));

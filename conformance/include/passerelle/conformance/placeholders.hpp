@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 
 namespace passerelle::conformance {
@@ -25,6 +26,16 @@ std::map<std::string, std::string> query_time_symbols(std::chrono::system_clock:
 
 // The first "$name$" left in `text`, "" when none.
 std::string first_placeholder(const std::string& text);
+
+// Whether a submission sends `id` as it is rather than a fresh UUID. Symbolic
+// ids get one (the toolkit's <AssignUuids/>), and so do the urn:uuids the
+// metadata file writes on the objects it defines (`defined`), so that a test
+// can run twice. An urn:uuid the submission only refers to stays, and so does
+// one a UseId or UseReport gave (a value of `symbols`): a UUID an earlier
+// step assigned, submitted again on purpose (NIST 15806 resubmits a
+// DocumentEntry under it, which the registry must refuse).
+bool keeps_object_id(const std::string& id, const std::set<std::string>& defined,
+                     const std::map<std::string, std::string>& symbols);
 
 // Fresh identifiers for one run: OIDs under `oid_root` (a per-run arc, so two
 // runs never collide), random v4 UUIDs, patient ids.
