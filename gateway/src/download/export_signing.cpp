@@ -17,9 +17,6 @@ namespace {
 
 namespace vocab = registry::vocab;
 
-constexpr const char* kDsgClass = "urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1";
-constexpr const char* kDsgFormat = "urn:ihe:iti:dsg:detached:2014";
-constexpr const char* kDsgFormatScheme = "1.3.6.1.4.1.19376.1.2.3";
 constexpr const char* kPurposeScheme = "1.2.840.10065.1.12";
 
 // The slots a signature entry keeps from the document it is derived from;
@@ -100,10 +97,11 @@ registry::RegistryObject signature_entry(const registry::RegistryObject& model,
     classification.classified_object = entry.id;
     entry.classifications.push_back(std::move(classification));
   }
-  entry.classifications.push_back(code(vocab::kDocClassCode, entry.id, kDsgClass, "URN"));
-  entry.classifications.push_back(code(vocab::kDocTypeCode, entry.id, "E1762", "ASTM"));
   entry.classifications.push_back(
-      code(vocab::kDocFormatCode, entry.id, kDsgFormat, kDsgFormatScheme));
+      code(vocab::kDocClassCode, entry.id, vocab::kDsgClassCode, "URN"));
+  entry.classifications.push_back(code(vocab::kDocTypeCode, entry.id, "E1762", "ASTM"));
+  entry.classifications.push_back(code(vocab::kDocFormatCode, entry.id, vocab::kDsgDetachedFormat,
+                                       vocab::kDsgDetachedFormatScheme));
   entry.classifications.push_back(code(vocab::kDocEventCode, entry.id,
                                        std::string(signature::kSignaturePurposeOid),
                                        kPurposeScheme));

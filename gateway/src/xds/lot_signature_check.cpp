@@ -15,9 +15,9 @@ namespace {
 
 namespace lot_codes = signature::lot_codes;
 
-constexpr std::string_view kSignatureClass = "urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1";
-constexpr std::string_view kDmpFormat = "http://www.w3.org/2000/09/xmldsig#";
-constexpr std::string_view kDsgDetachedFormat = "urn:ihe:iti:dsg:detached:2014";
+constexpr std::string_view kSignatureClass = registry::vocab::kDsgClassCode;
+constexpr std::string_view kDmpFormat = registry::vocab::kXmlDsigFormat;
+constexpr std::string_view kDsgDetachedFormat = registry::vocab::kDsgDetachedFormat;
 // A signature document is small; anything bigger is not one.
 constexpr std::uint64_t kMaxSignatureBytes = 4u * 1024u * 1024u;
 
@@ -148,10 +148,7 @@ std::vector<Error> check(const signature::TrustStore& trust,
 }  // namespace
 
 bool is_signature_entry(const registry::DocumentEntry& entry) {
-  const bool dsg_class = entry.class_code && entry.class_code->code == kSignatureClass;
-  const bool dsg_format = entry.format_code && (entry.format_code->code == kDmpFormat ||
-                                                entry.format_code->code == kDsgDetachedFormat);
-  return dsg_class || dsg_format;
+  return registry::is_lot_signature(entry);
 }
 
 registry::LotSignatureChecker lot_signature_checker(

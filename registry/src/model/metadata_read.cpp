@@ -126,6 +126,14 @@ bool has_node_classification(const RegistryObject& object, std::string_view node
 
 }  // namespace
 
+bool is_lot_signature(const DocumentEntry& entry) {
+  const bool dsg_class = entry.class_code && entry.class_code->code == vocab::kDsgClassCode;
+  const bool dsg_format =
+      entry.format_code && (entry.format_code->code == vocab::kXmlDsigFormat ||
+                            entry.format_code->code == vocab::kDsgDetachedFormat);
+  return dsg_class || dsg_format;
+}
+
 DocumentEntry read_document_entry(const RegistryObject& object) {
   DocumentEntry d;
   d.object = &object;

@@ -20,18 +20,6 @@
 namespace passerelle::registry::xdm {
 namespace {
 
-// The IHE DSG signature document of a lot (dmp-xds-mapping.md §8). The
-// same rule as gateway's is_signature_entry (xds/lot_signature_check.cpp),
-// which registry cannot include.
-bool is_signature(const DocumentEntry& entry) {
-  const bool dsg_class =
-      entry.class_code && entry.class_code->code == "urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1";
-  const bool dsg_format =
-      entry.format_code && (entry.format_code->code == "http://www.w3.org/2000/09/xmldsig#" ||
-                            entry.format_code->code == "urn:ihe:iti:dsg:detached:2014");
-  return dsg_class || dsg_format;
-}
-
 std::string now_iso() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm utc{};
@@ -119,8 +107,8 @@ struct Collector {
     }
     // Stable order: the documents by uniqueId, the lot's signature last.
     std::sort(documents.begin(), documents.end(), [](const Candidate& a, const Candidate& b) {
-      return std::make_pair(is_signature(a.entry), a.entry.unique_id) <
-             std::make_pair(is_signature(b.entry), b.entry.unique_id);
+      return std::make_pair(is_lot_signature(a.entry), a.entry.unique_id) <
+             std::make_pair(is_lot_signature(b.entry), b.entry.unique_id);
     });
     for (Candidate& candidate : documents) {
       PackagedDocument document{std::move(candidate.object), {}};
@@ -170,11 +158,11 @@ PackagedLot document_lot(Collector& collector, const std::string& unique_id) {
   if (set_uuid.empty()) unknown_document(unique_id);
   std::vector<Candidate> chosen;
   Candidate self{collector.store.load_objects({document->entry_uuid}).at(0), {}, *document};
-  const bool self_is_signature = is_signature(read_document_entry(self.object));
+  const bool self_is_signature = is_lot_signature(read_document_entry(self.object));
   chosen.push_back(std::move(self));
   if (!self_is_signature) {
     for (Candidate& member : collector.members(set_uuid)) {
-      if (is_signature(read_document_entry(member.object))) chosen.push_back(std::move(member));
+      if (is_lot_signature(read_document_entry(member.object))) chosen.push_back(std::move(member));
     }
   }
   return collector.lot(set_uuid, std::move(chosen));

@@ -112,6 +112,10 @@ Submission read_submission(const SubmitObjectsRequest& request);
 
 // The same readers for objects that come back from the store.
 DocumentEntry read_document_entry(const RegistryObject& object);
+// True for a lot's IHE DSG signature DocumentEntry: its classCode or
+// formatCode says so (vocab::kDsg*); the rest of its metadata is checked
+// where the signature is (gateway/src/xds/lot_signature_check.cpp).
+bool is_lot_signature(const DocumentEntry& entry);
 SubmissionSet read_submission_set(const RegistryObject& object);
 Folder read_folder(const RegistryObject& object);
 Association read_association(const RegistryObject& object);

@@ -78,4 +78,12 @@ inline constexpr const char* kSeverityError =
 inline constexpr const char* kSeverityWarning =
     "urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Warning";
 
+// IHE DSG lot signatures (dmp-xds-mapping.md §8): the signature
+// DocumentEntry's classCode and its two accepted formatCodes (DSG detached,
+// and the plain XML-DSig one the DMP's reference clients send).
+inline constexpr const char* kDsgClassCode = "urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1";
+inline constexpr const char* kDsgDetachedFormat = "urn:ihe:iti:dsg:detached:2014";
+inline constexpr const char* kDsgDetachedFormatScheme = "1.3.6.1.4.1.19376.1.2.3";
+inline constexpr const char* kXmlDsigFormat = "http://www.w3.org/2000/09/xmldsig#";
+
 }  // namespace passerelle::registry::vocab
