@@ -9,28 +9,13 @@
 #include <thread>
 
 #include "http_client.hpp"
+#include "run_binary.hpp"
 #include "temp_dir.hpp"
 
 namespace bp = boost::process;
 using namespace passerelle::testing;
 
 namespace {
-
-struct Run {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-Run run(const std::vector<std::string>& args) {
-  bp::ipstream out;
-  bp::ipstream err;
-  bp::child child(PASSERELLE_BINARY, bp::args(args), bp::std_out > out, bp::std_err > err);
-  std::string out_text((std::istreambuf_iterator<char>(out)), {});
-  std::string err_text((std::istreambuf_iterator<char>(err)), {});
-  child.wait();
-  return {child.exit_code(), out_text, err_text};
-}
 
 std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path);

@@ -14,7 +14,6 @@
 //
 // Without the corpus every case passes with "skipped: ../shared/corpus not present".
 
-#include <boost/process.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +32,7 @@
 #include "passerelle/registry/profile.hpp"
 #include "passerelle/registry/store.hpp"
 #include "pg_cluster.hpp"
+#include "run_binary.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 #include "xds_client.hpp"
@@ -40,7 +40,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-namespace bp = boost::process;
 using namespace passerelle;
 using namespace passerelle::testing;
 
@@ -110,22 +109,6 @@ conformance::RunOptions options_for(const ConformanceGateway& gateway) {
   options.record_setup_url = gateway.base();
   options.operator_token = kToken;
   return options;
-}
-
-struct Run {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-Run run_binary(const std::vector<std::string>& args) {
-  bp::ipstream out;
-  bp::ipstream err;
-  bp::child child(PASSERELLE_BINARY, bp::args(args), bp::std_out > out, bp::std_err > err);
-  std::string out_text((std::istreambuf_iterator<char>(out)), {});
-  std::string err_text((std::istreambuf_iterator<char>(err)), {});
-  child.wait();
-  return {child.exit_code(), out_text, err_text};
 }
 
 std::string read_all(const fs::path& path) {
@@ -230,7 +213,7 @@ BOOST_AUTO_TEST_CASE(the_passerelle_binary_runs_the_same_over_mutual_tls) {
 
   auto args = common;
   args.insert(args.end(), {"--tests", "11990,12021"});
-  const auto passing = run_binary(args);
+  const auto passing = run(args);
   BOOST_TEST(passing.exit_code == 0, passing.out << passing.err);
   BOOST_TEST(passing.out.find("2 passed, 0 failed, 0 skipped") != std::string::npos, passing.out);
   BOOST_TEST(read_all(junit).find("<testsuites") != std::string::npos);
@@ -242,7 +225,7 @@ BOOST_AUTO_TEST_CASE(the_passerelle_binary_runs_the_same_over_mutual_tls) {
   args = common;
   args[3] = gateway.base() + gateway::kRepositoryPath;
   args.insert(args.end(), {"--tests", "11990"});
-  const auto failing = run_binary(args);
+  const auto failing = run(args);
   BOOST_TEST(failing.exit_code == 1, failing.out << failing.err);
   BOOST_TEST(failing.out.find("0 passed, 1 failed, 0 skipped") != std::string::npos, failing.out);
   BOOST_TEST(failing.out.find("ActionNotSupported") != std::string::npos, failing.out);
@@ -250,7 +233,7 @@ BOOST_AUTO_TEST_CASE(the_passerelle_binary_runs_the_same_over_mutual_tls) {
   // A run that cannot start: exit 2 and a message.
   args = common;
   args.insert(args.end(), {"--tests", "no-such-test"});
-  const auto broken = run_binary(args);
+  const auto broken = run(args);
   BOOST_TEST(broken.exit_code == 2);
   BOOST_TEST(broken.err.find("no-such-test") != std::string::npos, broken.err);
 }
