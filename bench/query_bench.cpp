@@ -64,6 +64,7 @@ struct Settings {
   std::size_t ops_one = 3000;
   std::size_t ops_many = 6000;
   std::size_t clients = 8;
+  std::size_t workers = 0;  // 0: one request thread per client
   std::uint64_t seed = 42;
 };
 
@@ -474,8 +475,9 @@ int run(const Settings& settings) {
     server_options.db_uri = uri;
     server_options.router =
         gateway::make_xds_router(gateway::XdsDependencies{pool, profile, kTestRepository, {}});
-    server_options.customize = [clients](gateway::ServerConfig& config) {
-      config.workers = clients;
+    const std::size_t workers = settings.workers != 0 ? settings.workers : clients;
+    server_options.customize = [workers](gateway::ServerConfig& config) {
+      config.workers = workers;
     };
     TestServer server(std::move(server_options));
     const auto gateway = [&] { return gateway_client(server, parameters, requests); };
@@ -524,6 +526,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--clients", settings.clients, "concurrent clients of the second run")
       ->check(CLI::PositiveNumber);
+  app.add_option("--workers", settings.workers,
+                 "gateway request threads (default: one per client)");
   app.add_option("--seed", settings.seed, "seed of the parameter draw");
   CLI11_PARSE(app, argc, argv);
   try {

@@ -106,9 +106,14 @@ QNameText qname_text(const QName& name, std::string_view prefix) {
 Encoded encode(const SoapResponse& response) {
   std::string content_type = soap_content_type(response.action);
   std::string envelope = envelope_open();
-  envelope +=
-      "<env:Header>" + addressing_headers(response.action, response.relates_to) + "</env:Header>";
-  envelope += "<env:Body>" + response.payload_xml + "</env:Body></env:Envelope>";
+  const std::string headers = addressing_headers(response.action, response.relates_to);
+  // Answers can be large (stored queries): the payload is copied once.
+  envelope.reserve(envelope.size() + headers.size() + response.payload_xml.size() + 80);
+  envelope += "<env:Header>";
+  envelope += headers;
+  envelope += "</env:Header><env:Body>";
+  envelope += response.payload_xml;
+  envelope += "</env:Body></env:Envelope>";
   if (response.attachments.empty()) {
     return Encoded{std::move(content_type), std::move(envelope)};
   }

@@ -34,6 +34,18 @@ std::vector<RegistryObject> parse_objects(const std::vector<const std::string*>&
   return std::move(parsed.objects);
 }
 
+// `xml` with [from, to) replaced by `text`, in one allocation: stored
+// objects are copied once on their way into an answer.
+std::string spliced(const std::string& xml, std::size_t from, std::size_t to,
+                    const std::string& text) {
+  std::string out;
+  out.reserve(xml.size() - (to - from) + text.size());
+  out.append(xml, 0, from);
+  out += text;
+  out.append(xml, to, std::string::npos);
+  return out;
+}
+
 }  // namespace
 
 std::string with_root_status(const std::string& xml, const std::string& status) {
@@ -61,13 +73,12 @@ std::string with_root_status(const std::string& xml, const std::string& status) 
       const auto value = i + 9;
       const auto close = xml.find('"', value);
       if (close == std::string::npos) return xml;
-      return xml.substr(0, value) + xml::escape(status) + xml.substr(close);
+      return spliced(xml, value, close, xml::escape(status));
     }
   }
   if (end == std::string::npos) return xml;
   const auto insert_at = xml[end - 1] == '/' ? end - 1 : end;
-  return xml.substr(0, insert_at) + " status=\"" + xml::escape(status) + "\"" +
-         xml.substr(insert_at);
+  return spliced(xml, insert_at, insert_at, " status=\"" + xml::escape(status) + "\"");
 }
 
 std::vector<std::string> result_objects_xml(const std::vector<StoredRow>& rows,
@@ -152,6 +163,9 @@ std::string adhoc_query_response_xml(const AdhocQueryResponse& response) {
   }
   out += "<rim:RegistryObjectList>";
   if (success) {
+    std::size_t size = out.size() + 64;
+    for (const auto& object : response.objects_xml) size += object.size();
+    out.reserve(size);
     for (const auto& id : response.object_refs) {
       out += "<rim:ObjectRef id=\"" + xml::escape(id) + "\"/>";
     }

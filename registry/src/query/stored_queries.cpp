@@ -1,11 +1,14 @@
 // StoredQueries::run: the fourteen XDS.b stored queries as parameterised
-// SQL over the store's typed tables, in one repeatable-read transaction.
-// Each query collects entryUUIDs; the answer is then read in one ordered
-// pass (docs/stored-queries.md: DocumentEntries, SubmissionSets, Folders,
-// Associations, each by registration order then entryUUID).
+// SQL over the store's typed tables, in one snapshot (query/snapshot.hpp:
+// a single statement when the query needs only one, else a read-only
+// repeatable-read transaction). Each query collects entryUUIDs; the answer
+// is then read in one ordered pass (docs/stored-queries.md: DocumentEntries, SubmissionSets,
+// Folders, Associations, each by registration order then entryUUID).
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,6 +21,7 @@
 #include "passerelle/registry/xds_codes.hpp"
 #include "query/params.hpp"
 #include "query/result_objects.hpp"
+#include "query/snapshot.hpp"
 #include "store/document_store_internal.hpp"
 
 namespace passerelle::registry {
@@ -25,29 +29,12 @@ namespace {
 
 using query::Code;
 using query::Parameters;
-using Tx = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+using query::Snapshot;
+using query::Sql;
 
 // Statuses no query returns unless asked for by a status parameter; Deleted
 // is never returned.
 const std::vector<std::string> kHidden = {vocab::kDeleted, vocab::kArchived};
-
-class Sql {
- public:
-  std::string text;
-  std::string bind(const std::string& value) {
-    args_.push_back(value);
-    return "$" + std::to_string(args_.size());
-  }
-  std::string array(const std::vector<std::string>& values) {
-    return bind(store::detail::text_array(values)) + "::text[]";
-  }
-  pqxx::result exec(Tx& tx) const {
-    return tx.exec_params(text, pqxx::prepare::make_dynamic_params(args_));
-  }
-
- private:
-  std::vector<std::string> args_;
-};
 
 std::vector<std::string> column0(const pqxx::result& rows) {
   std::vector<std::string> out;
@@ -89,10 +76,24 @@ class Found {
 };
 
 struct Context {
-  Tx& tx;
+  Snapshot& db;
   const Parameters& p;
   Found& found;
+  // The statement finding the objects of a single-statement query, run by
+  // StoredQueries::run together with the reading of those objects.
+  std::optional<Sql> deferred;
 };
+
+// The last and only statement of a query that finds objects: deferred, so
+// the objects are read in the same statement (defer_found) and a query that
+// needs no other statement runs without a transaction.
+void add_found(Context& c, Sql q) {
+  if (c.found.ids().empty() && !c.deferred) {
+    c.deferred = std::move(q);
+  } else {
+    c.found.add(column0(c.db.exec(q)));
+  }
+}
 
 std::vector<std::string> statuses(const Parameters& p, const std::string& name) {
   auto values = p.list(name, true);
@@ -197,7 +198,7 @@ void find_documents(Context& c, bool by_reference_id) {
   document_filters(q, c.p, true);
   for (const auto& ids : reference_ids) q.text += " AND d.reference_ids && " + q.array(ids);
   q.text += c.found.limit(q);
-  c.found.add(column0(q.exec(c.tx)));
+  add_found(c, std::move(q));
 }
 
 void find_submission_sets(Context& c) {
@@ -217,7 +218,7 @@ void find_submission_sets(Context& c) {
   code_pair(q, "s.content_type_code", "s.content_type_code_scheme",
             c.p.codes("$XDSSubmissionSetContentType"));
   q.text += c.found.limit(q);
-  c.found.add(column0(q.exec(c.tx)));
+  add_found(c, std::move(q));
 }
 
 void find_folders(Context& c) {
@@ -232,7 +233,7 @@ void find_folders(Context& c) {
              "$XDSFolderLastUpdateTimeTo");
   object_codes(q, "f", "codeList", c.p.and_or_codes("$XDSFolderCodeList"));
   q.text += c.found.limit(q);
-  c.found.add(column0(q.exec(c.tx)));
+  add_found(c, std::move(q));
 }
 
 // ---- Helpers of the Get queries --------------------------------------------
@@ -252,7 +253,7 @@ const Target kSets{"submission_sets", "$XDSSubmissionSetEntryUUID", "$XDSSubmiss
 
 // Objects of a table named by entryUUID, uniqueId or logicalID (exactly one
 // of them), Deleted and Archived left out.
-std::vector<std::string> named_objects(Context& c, const Target& target, bool multiple) {
+Sql named_objects_sql(Context& c, const Target& target, bool multiple) {
   std::vector<std::string> names{target.entry_uuid, target.unique_id};
   if (*target.logical_id != '\0') names.push_back(target.logical_id);
   const auto name = c.p.one_of(names);
@@ -265,7 +266,11 @@ std::vector<std::string> named_objects(Context& c, const Target& target, bool mu
   q.text = std::string("SELECT t.entry_uuid FROM ") + target.table +
            " t JOIN registry_objects o ON o.entry_uuid = t.entry_uuid WHERE " + column +
            " = ANY (" + q.array(values) + ") AND o.status <> ALL (" + q.array(kHidden) + ")";
-  return column0(q.exec(c.tx));
+  return q;
+}
+
+std::vector<std::string> named_objects(Context& c, const Target& target, bool multiple) {
+  return column0(c.db.exec(named_objects_sql(c, target, multiple)));
 }
 
 // Visible associations from any of `sources` to any of `targets`.
@@ -278,7 +283,7 @@ std::vector<std::string> associations_between(Context& c, const std::vector<std:
       "a.entry_uuid WHERE a.source = ANY (" +
       q.array(sources) + ") AND a.target = ANY (" + q.array(targets) + ") AND o.status <> ALL (" +
       q.array(kHidden) + ")";
-  return column0(q.exec(c.tx));
+  return column0(c.db.exec(q));
 }
 
 struct Member {
@@ -297,7 +302,7 @@ std::vector<Member> members(Context& c, const std::string& source) {
       q.bind(source) + " AND a.type = " + q.bind(vocab::kHasMember) + " AND ao.status <> ALL (" +
       hidden + ") AND t.status <> ALL (" + hidden + ")";
   std::vector<Member> out;
-  for (const auto& row : q.exec(c.tx)) {
+  for (const auto& row : c.db.exec(q)) {
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
   }
   return out;
@@ -311,7 +316,7 @@ std::vector<std::string> filter_documents(Context& c, const std::vector<std::str
   q.text = "SELECT d.entry_uuid FROM document_entries d WHERE d.entry_uuid = ANY (" +
            q.array(candidates) + ")";
   document_filters(q, c.p, false);
-  return column0(q.exec(c.tx));
+  return column0(c.db.exec(q));
 }
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -333,7 +338,7 @@ void get_all(Context& c) {
                    documents.array(document_status) + ")";
   document_filters(documents, c.p, false);
   documents.text += c.found.limit(documents);
-  const auto document_ids = column0(documents.exec(c.tx));
+  const auto document_ids = column0(c.db.exec(documents));
   c.found.add(document_ids);
 
   std::vector<std::string> package_ids;
@@ -344,7 +349,7 @@ void get_all(Context& c) {
              " t JOIN registry_objects o ON o.entry_uuid = t.entry_uuid WHERE t.patient_id = " +
              q.bind(patient) + " AND o.status = ANY (" + q.array(*status) + ")";
     q.text += c.found.limit(q);
-    const auto ids = column0(q.exec(c.tx));
+    const auto ids = column0(c.db.exec(q));
     c.found.add(ids);
     package_ids.insert(package_ids.end(), ids.begin(), ids.end());
   }
@@ -355,8 +360,8 @@ void get_all(Context& c) {
   c.found.add(associations_between(c, package_ids, first));
 }
 
-void get_documents(Context& c) { c.found.add(named_objects(c, kDocuments, true)); }
-void get_folders(Context& c) { c.found.add(named_objects(c, kFolders, true)); }
+void get_documents(Context& c) { add_found(c, named_objects_sql(c, kDocuments, true)); }
+void get_folders(Context& c) { add_found(c, named_objects_sql(c, kFolders, true)); }
 
 void get_associations(Context& c) {
   const auto uuids = c.p.list("$uuid", true);
@@ -366,7 +371,7 @@ void get_associations(Context& c) {
       "a.entry_uuid WHERE (a.source = ANY (" +
       q.array(uuids) + ") OR a.target = ANY (" + q.array(uuids) + ")) AND o.status <> ALL (" +
       q.array(kHidden) + ")";
-  c.found.add(column0(q.exec(c.tx)));
+  add_found(c, std::move(q));
 }
 
 void get_documents_and_associations(Context& c) {
@@ -379,7 +384,7 @@ void get_documents_and_associations(Context& c) {
       "a.entry_uuid WHERE (a.source = ANY (" +
       q.array(documents) + ") OR a.target = ANY (" + q.array(documents) +
       ")) AND o.status <> ALL (" + q.array(kHidden) + ")";
-  c.found.add(column0(q.exec(c.tx)));
+  c.found.add(column0(c.db.exec(q)));
 }
 
 void get_submission_sets(Context& c) {
@@ -392,7 +397,7 @@ void get_submission_sets(Context& c) {
       "registry_objects so ON so.entry_uuid = s.entry_uuid WHERE a.type = " +
       q.bind(vocab::kHasMember) + " AND a.target = ANY (" + q.array(uuids) +
       ") AND ao.status <> ALL (" + hidden + ") AND so.status <> ALL (" + hidden + ")";
-  for (const auto& row : q.exec(c.tx)) {
+  for (const auto& row : c.db.exec(q)) {
     c.found.add({row[0].as<std::string>(), row[1].as<std::string>()});
   }
 }
@@ -422,7 +427,7 @@ void get_submission_set_and_contents(Context& c) {
     Sql q;
     q.text = "SELECT a.entry_uuid FROM associations a WHERE a.entry_uuid = ANY (" +
              q.array(member_associations) + ") AND a.target = ANY (" + q.array(documents) + ")";
-    inner = column0(q.exec(c.tx));
+    inner = column0(c.db.exec(q));
   }
   c.found.add(inner);
   const std::set<std::string> returned = [&] {
@@ -446,7 +451,7 @@ void get_folder_and_contents(Context& c) {
     Sql q;
     q.text = "SELECT entry_uuid FROM registry_objects WHERE entry_uuid = ANY (" + q.array(folders) +
              ") AND status = " + q.bind(vocab::kApproved);
-    folders = column0(q.exec(c.tx));
+    folders = column0(c.db.exec(q));
   }
   for (const auto& folder : folders) {
     c.found.add({folder});
@@ -475,7 +480,7 @@ void get_folders_for_document(Context& c) {
       "fo.entry_uuid = f.entry_uuid WHERE a.target = " +
       q.bind(documents.front()) + " AND a.type = " + q.bind(vocab::kHasMember) +
       " AND ao.status <> ALL (" + hidden + ") AND fo.status <> ALL (" + hidden + ")";
-  c.found.add(column0(q.exec(c.tx)));
+  c.found.add(column0(c.db.exec(q)));
 }
 
 void get_related_documents(Context& c) {
@@ -503,7 +508,7 @@ void get_related_documents(Context& c) {
       self + " OR a.target = " + self + ") AND a.type = ANY (" + q.array(types) +
       ") AND ao.status = ANY (" + related_statuses + ") AND ao.status <> ALL (" + hidden +
       ") AND do_.status <> ALL (" + hidden + ")";
-  const auto rows = q.exec(c.tx);
+  const auto rows = c.db.exec(q);
   if (rows.empty()) return;  // no related documents: nothing, not even the document
   c.found.add({document});
   for (const auto& row : rows) c.found.add({row[1].as<std::string>(), row[0].as<std::string>()});
@@ -530,23 +535,33 @@ const std::map<std::string, Handler>& handlers() {
   return table;
 }
 
-void prepare(pqxx::connection& connection) {
-  const std::string order =
-      " ORDER BY CASE o.kind WHEN 'DocumentEntry' THEN 0 WHEN 'SubmissionSet' THEN 1 "
-      "WHEN 'Folder' THEN 2 ELSE 3 END, o.lot_id, o.entry_uuid";
-  connection.prepare("sq_refs",
-                     "SELECT o.entry_uuid, o.kind, o.status, coalesce(o.patient_id, ''), "
-                     "o.lot_id, '' FROM registry_objects o WHERE o.entry_uuid = ANY ($1::text[]) "
-                     "AND o.status <> $2" +
-                         order);
-  connection.prepare("sq_objects",
-                     "SELECT o.entry_uuid, o.kind, o.status, coalesce(o.patient_id, ''), "
-                     "o.lot_id, o.object_xml FROM registry_objects o WHERE o.entry_uuid = ANY "
-                     "($1::text[]) AND o.status <> $2" +
-                         order);
-  connection.prepare("sq_lot_classifications",
-                     "SELECT object_xml FROM registry_objects WHERE lot_id = ANY "
-                     "($1::bigint[]) AND kind = 'Classification'");
+// The objects `found` selects (one id column), in the documented order
+// (docs/stored-queries.md; part 0), then for LeafClass the stored
+// Classifications of the found packages' lots (part 1), in one statement.
+Sql found_with_objects(Sql found, bool leaf) {
+  const auto deleted = found.bind(vocab::kDeleted);
+  found.text = "WITH f(id) AS (" + found.text +
+               "), o AS MATERIALIZED (SELECT o.entry_uuid, o.kind, o.status, "
+               "coalesce(o.patient_id, '') AS patient_id, o.lot_id, " +
+               (leaf ? std::string("o.object_xml") : std::string("''::text")) +
+               " AS object_xml, CASE o.kind WHEN 'DocumentEntry' THEN 0 WHEN 'SubmissionSet' "
+               "THEN 1 WHEN 'Folder' THEN 2 ELSE 3 END AS kind_order FROM registry_objects o "
+               "WHERE o.entry_uuid IN (SELECT id FROM f) AND o.status <> " +
+               deleted + ") SELECT 0 AS part, * FROM o";
+  if (leaf) {
+    found.text +=
+        " UNION ALL SELECT 1, '', 'Classification', '', '', 0, c.object_xml, 4 FROM "
+        "registry_objects c WHERE c.lot_id IN (SELECT lot_id FROM o WHERE kind IN "
+        "('SubmissionSet', 'Folder')) AND c.kind = 'Classification'";
+  }
+  found.text += " ORDER BY part, kind_order, lot_id, entry_uuid";
+  return found;
+}
+
+query::StoredRow stored_row(const pqxx::row& row, int first) {
+  return {row[first].as<std::string>(),      row[first + 1].as<std::string>(),
+          row[first + 2].as<std::string>(),  row[first + 3].as<std::string>(),
+          row[first + 4].as<std::int64_t>(), row[first + 5].as<std::string>()};
 }
 
 // ---- issue 6: access policy ----
@@ -566,7 +581,7 @@ std::vector<std::string> split(const std::string& text, char separator) {
 // Folders, the DocumentEntries `visible` accepts (read from the typed
 // columns, without parsing object XML), and the Associations between allowed
 // objects. Read in the query's own transaction, so it sees the same snapshot.
-std::set<std::string> allowed_ids(Tx& tx, const QueryVisibility& visibility) {
+std::set<std::string> allowed_ids(pqxx::transaction_base& tx, const QueryVisibility& visibility) {
   std::set<std::string> allowed;
   std::set<std::string> hidden;
   std::vector<std::string> objects;
@@ -648,24 +663,43 @@ AdhocQueryResponse StoredQueries::run(const StoredQueryRequest& request,
   const bool leaf = request.return_type == ReturnType::LeafClass;
   try {
     auto lease = pool_.acquire();
-    prepare(*lease);
-    Tx tx(*lease);
+    Snapshot db(*lease);
     const Parameters parameters(request);
     // issue 6: the restriction is computed before any candidate is collected.
     std::set<std::string> allowed;
-    if (visibility != nullptr) allowed = allowed_ids(tx, *visibility);
+    if (visibility != nullptr) allowed = allowed_ids(db.tx(), *visibility);
     Found found(leaf ? options_.max_results : 0, visibility != nullptr ? &allowed : nullptr);
-    Context context{tx, parameters, found};
+    Context context{db, parameters, found, std::nullopt};
     handler->second(context);
 
+    // The objects found, and for LeafClass the Classifications of their
+    // packages' lots, in one statement: with the query's own when it had a
+    // single one, else by the ids it collected, in its transaction.
+    std::optional<Sql> read;
+    const bool deferred = context.deferred.has_value();
+    if (deferred) {
+      read = found_with_objects(std::move(*context.deferred), leaf);
+    } else if (!found.ids().empty()) {
+      Sql ids;
+      ids.text = "SELECT unnest(" + ids.array(found.ids()) + ")";
+      read = found_with_objects(std::move(ids), leaf);
+    }
     std::vector<query::StoredRow> rows;
-    if (!found.ids().empty()) {
-      for (const auto& row :
-           tx.exec_prepared(leaf ? "sq_objects" : "sq_refs", store::detail::text_array(found.ids()),
-                            vocab::kDeleted)) {
-        rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
-                        row[2].as<std::string>(), row[3].as<std::string>(),
-                        row[4].as<std::int64_t>(), row[5].as<std::string>()});
+    std::vector<std::string> classifications;
+    if (read) {
+      const auto result = db.exec_last(*read);
+      std::vector<std::string> ids;
+      for (const auto& row : result) {
+        if (row[0].as<int>() == 0) ids.push_back(row[1].as<std::string>());
+      }
+      if (deferred) found.add(ids);  // the cap and the restriction, as for the others
+      const std::set<std::string> kept(found.ids().begin(), found.ids().end());
+      for (const auto& row : result) {
+        if (row[0].as<int>() != 0) {
+          classifications.push_back(row[6].as<std::string>());
+        } else if (kept.contains(row[1].as<std::string>())) {
+          rows.push_back(stored_row(row, 1));
+        }
       }
     }
     if (leaf) {
@@ -678,27 +712,11 @@ AdhocQueryResponse StoredQueries::run(const StoredQueryRequest& request,
                       "the objects found belong to " + std::to_string(patients.size()) +
                           " patients; ask for ObjectRef or query one patient");
       }
-      std::vector<std::int64_t> lots;
-      for (const auto& row : rows) {
-        if (row.kind == store::detail::kKindSubmissionSet ||
-            row.kind == store::detail::kKindFolder) {
-          lots.push_back(row.lot_id);
-        }
-      }
-      std::vector<std::string> classifications;
-      if (!lots.empty()) {
-        std::string lot_array = "{";
-        for (std::size_t i = 0; i < lots.size(); ++i) {
-          lot_array += (i ? "," : "") + std::to_string(lots[i]);
-        }
-        lot_array += "}";
-        classifications = column0(tx.exec_prepared("sq_lot_classifications", lot_array));
-      }
-      tx.commit();
+      db.commit();
       response.objects_xml =
           query::result_objects_xml(rows, classifications, request.return_composed_objects);
     } else {
-      tx.commit();
+      db.commit();
       for (const auto& row : rows) response.object_refs.push_back(row.entry_uuid);
     }
   } catch (const Failure& failure) {

@@ -65,6 +65,12 @@ ConnectionPool::Lease ConnectionPool::acquire(std::chrono::milliseconds timeout)
   lock.unlock();
   try {
     auto connection = std::make_unique<pqxx::connection>(uri_);
+    // Every statement Passerelle sends is anchored on a key (a patient, a
+    // uniqueId, an entryUUID), so a generic plan is always the right one:
+    // each prepared statement is planned once per connection instead of at
+    // every call, which was a third of PostgreSQL's time under stored
+    // queries (bench/README.md). query_plans_test checks these plans.
+    connection->set_variable("plan_cache_mode", "force_generic_plan");
     lock.lock();
     ++acquired_total_;
     return Lease(this, std::move(connection));
