@@ -18,6 +18,10 @@ inline constexpr std::string_view kUrnOid = "urn:oid:";
 inline constexpr std::string_view kSignatureId = "lot-signature";
 inline constexpr std::string_view kManifestId = "IHEManifest";
 inline constexpr std::string_view kSignedPropertiesId = "lot-signature-signed-properties";
+// The digest of the manifest reference to the SubmissionSet: IHE DSG's "hash
+// value of 0" (ITI TF-3 §5.5.3.1), written as the DMP clients write it, one
+// zero byte (base64 "AA=="). Verification accepts any run of zero bytes.
+inline constexpr std::string_view kSubmissionSetZeroHash{"\0", 1};
 
 // "2026-11-26T04:00:00Z" (UTC, whole seconds).
 std::string format_date_time(std::chrono::system_clock::time_point time);

@@ -61,16 +61,17 @@ void add_manifest(const Template& t, const Lot& lot) {
   require(object, "ds:Object");
   xmlNodePtr manifest = xmlSecTmplObjectAddManifest(object, x(detail::kManifestId));
   require(manifest, "ds:Manifest");
-  const auto add = [&](const std::string& unique_id, const LotDocument& document) {
+  const auto add = [&](const std::string& unique_id, const std::string& raw_digest) {
     const std::string uri = std::string(detail::kUrnOid) + unique_id;
     xmlNodePtr reference =
         xmlSecTmplManifestAddReference(manifest, t.digest(), nullptr, x(uri), nullptr);
     require(reference, "manifest ds:Reference");
-    set_digest_value(reference, document_digest(document, t.digest_uri()));
+    set_digest_value(reference, raw_digest);
   };
-  for (const LotDocument& document : lot.documents) add(document.unique_id, document);
-  // The lot's own reference digests its uniqueId (docs/signature.md).
-  add(lot.unique_id, LotDocument::from_bytes(lot.unique_id, lot.unique_id));
+  for (const LotDocument& document : lot.documents) {
+    add(document.unique_id, document_digest(document, t.digest_uri()));
+  }
+  add(lot.unique_id, std::string(detail::kSubmissionSetZeroHash));
 }
 
 void add_qualifying_properties(Template& t, const Certificate& signer,

@@ -209,14 +209,26 @@ std::map<std::string, ManifestEntry> read_manifest(const xmlNode* manifest, cons
   return entries;
 }
 
-// The lot's own reference binds the signature to this SubmissionSet; its
-// digest is not checked (the DMP does not define what it digests).
+// IHE DSG's "hash value of 0" (ITI TF-3 §5.5.3.1): one or more zero bytes
+// ("AA==" as the DMP clients write it, or a digest-sized run of zeros).
+bool is_zero_hash(std::string_view raw) {
+  return !raw.empty() && raw.find_first_not_of('\0') == std::string_view::npos;
+}
+
+// The lot's own reference binds the signature to this SubmissionSet and
+// carries the zero hash (there are no SubmissionSet bytes to digest).
 std::string check_manifest(const xmlNode* manifest, const Lot& lot, const Refuse& refuse) {
   std::map<std::string, ManifestEntry> entries = read_manifest(manifest, refuse);
   const auto own = entries.find(lot.unique_id);
   if (own == entries.end()) {
     refuse(lot_codes::kMalformed,
            "the manifest has no reference to the lot itself (urn:oid:" + lot.unique_id + ")");
+  }
+  if (!is_zero_hash(own->second.digest)) {
+    refuse(lot_codes::kSubmissionSetDigest,
+           "the manifest reference to the lot itself (urn:oid:" + lot.unique_id +
+               ") has digest \"" + detail::base64_encode(own->second.digest) +
+               "\", not the zero hash IHE DSG prescribes (\"AA==\")");
   }
   entries.erase(own);
   std::set<std::string> in_lot;
@@ -309,6 +321,7 @@ LotVerification verify_lot_signature(std::string_view signature_document, const 
   options.expected_reference_uris = {"#" + manifest_id, "#" + properties_id};
   options.location = std::string(location);
   options.check_chain = false;  // done above, with the lot's own error codes
+  options.key_info = &certificates;
   const VerifiedSignature verified = verify(document, signature, trust, options);
 
   check_purpose(parts, refuse);

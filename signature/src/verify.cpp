@@ -181,9 +181,14 @@ VerifiedSignature verify(const SignedXml& document, _xmlNode* signature, const T
   const xmlNode* signed_info = required_child(signature, "SignedInfo", refuse);
   required_child(signature, "SignatureValue", refuse);
   out.reference_uris = check_signed_info(signed_info, out, options, refuse);
-  KeyInfoCertificates certificates = read_key_info(signature, options.location, &trust);
-  out.signer = std::move(certificates.signer);
-  out.chain = std::move(certificates.chain);
+  if (options.key_info != nullptr) {
+    out.signer = options.key_info->signer;
+    out.chain = options.key_info->chain;
+  } else {
+    KeyInfoCertificates certificates = read_key_info(signature, options.location, &trust);
+    out.signer = std::move(certificates.signer);
+    out.chain = std::move(certificates.chain);
+  }
 
   if (options.check_chain) {
     const std::string untrusted = trust.verify_chain(out.signer, out.chain, options.at);

@@ -1,5 +1,8 @@
 #define BOOST_TEST_MODULE lot_signature_verify
 #include <boost/test/unit_test.hpp>
+// libxml2's tree, to re-sign a changed signature document (resigned()).
+#include <libxml/tree.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -77,6 +80,52 @@ std::string element_text(const std::string& xml, const std::string& element) {
   return xml.substr(start, xml.find("</" + element + ">", start) - start);
 }
 
+// The DigestValue text of the manifest reference to `uri`.
+std::string manifest_digest(const std::string& xml, const std::string& uri) {
+  const std::size_t at = xml.find("URI=\"" + uri + "\"");
+  BOOST_REQUIRE(at != std::string::npos);
+  const std::size_t start = xml.find("<ds:DigestValue>", at) + 16;
+  return xml.substr(start, xml.find("</ds:DigestValue>", start) - start);
+}
+
+void set_manifest_digest(std::string& xml, const std::string& uri, const std::string& base64) {
+  const std::size_t start = xml.find("<ds:DigestValue>", xml.find("URI=\"" + uri + "\"")) + 16;
+  xml.replace(start, xml.find("</ds:DigestValue>", start) - start, base64);
+}
+
+void empty_element(std::string& xml, const std::string& element, std::size_t from = 0) {
+  const std::size_t start = xml.find("<" + element + ">", from) + element.size() + 2;
+  xml.erase(start, xml.find("</" + element + ">", start) - start);
+}
+
+xmlNode* element_named(xmlNode* node, const char* local) {
+  for (; node != nullptr; node = node->next) {
+    if (node->type != XML_ELEMENT_NODE) continue;
+    if (std::string(reinterpret_cast<const char*>(node->name)) == local) return node;
+    if (xmlNode* found = element_named(node->children, local)) return found;
+  }
+  return nullptr;
+}
+
+// `signed_lot`, changed by the caller, signed again with `key`: SignedInfo
+// digests, SignatureValue and the KeyInfo certificate are emptied and xmlsec
+// fills them in anew, as a signer that wrote the changed manifest would.
+std::string resigned(std::string signed_lot, const signature::SigningKey& key) {
+  const std::size_t signed_info_end = signed_lot.find("</ds:SignedInfo>");
+  for (std::size_t at = signed_lot.find("<ds:DigestValue>"); at < signed_info_end;
+       at = signed_lot.find("<ds:DigestValue>", at + 1)) {
+    empty_element(signed_lot, "ds:DigestValue", at);
+  }
+  empty_element(signed_lot, "ds:SignatureValue");
+  empty_element(signed_lot, "ds:X509Certificate");
+  signature::SignedXml document = signature::SignedXml::parse(signed_lot);
+  xmlNode* root = xmlDocGetRootElement(document.doc());
+  signature::register_id(document, element_named(root, "Manifest"), "Id");
+  signature::register_id(document, element_named(root, "SignedProperties"), "Id");
+  signature::sign(document, root, key);
+  return document.serialize();
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(round_trip_sign_then_verify) {
@@ -130,6 +179,47 @@ BOOST_AUTO_TEST_CASE(dmp_reference_client_algorithms_are_accepted) {
       signature::verify_lot_signature(signed_lot, lot, *trust());
   BOOST_TEST(verified.signature_method == "http://www.w3.org/2000/09/xmldsig#rsa-sha1");
   BOOST_TEST(verified.digest_method == "http://www.w3.org/2000/09/xmldsig#sha1");
+  // The lot's own reference as the DMP clients write it: one zero byte.
+  BOOST_TEST(manifest_digest(signed_lot, "urn:oid:" + lot.unique_id) == "AA==");
+}
+
+// IHE DSG (ITI TF-3 §5.5.3.1): the SubmissionSet reference carries a zero
+// hash. Ours is "AA==" in both signing modes, a digest-sized run of zeros is
+// accepted too, anything else refused with its own code even when the
+// signature over it is valid.
+BOOST_AUTO_TEST_CASE(lot_reference_carries_the_zero_hash) {
+  const signature::Lot lot = two_document_lot();
+  const std::string lot_uri = "urn:oid:" + lot.unique_id;
+  const std::string signed_lot = signature::sign_lot(lot, key_of("structure"));
+  BOOST_TEST(manifest_digest(signed_lot, lot_uri) == "AA==");
+
+  std::string zeros = signed_lot;
+  set_manifest_digest(zeros, lot_uri, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  const std::string resigned_zeros = resigned(zeros, key_of("structure"));
+  BOOST_TEST(manifest_digest(resigned_zeros, lot_uri) ==
+             "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  BOOST_TEST(signature::verify_lot_signature(resigned_zeros, lot, *trust())
+                 .signer.subject.find("CN=passerelle-test.10B0152872") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(lot_reference_with_another_digest_is_refused) {
+  const signature::Lot lot = two_document_lot();
+  const std::string lot_uri = "urn:oid:" + lot.unique_id;
+  std::string signed_lot = signature::sign_lot(lot, key_of("structure"));
+  // The SHA-256 of the uniqueId's text, what Passerelle wrote before.
+  set_manifest_digest(signed_lot, lot_uri, "YJgIMMFOUR0u+lmIdbrp74FL6rLutIk3QVtaE9lxzXg=");
+  const std::string tampered = resigned(signed_lot, key_of("structure"));
+  BOOST_TEST(manifest_digest(tampered, lot_uri) == "YJgIMMFOUR0u+lmIdbrp74FL6rLutIk3QVtaE9lxzXg=");
+  const passerelle::Error error = refusal(tampered, lot);
+  BOOST_TEST(error.code == lot_codes::kSubmissionSetDigest);
+  BOOST_TEST(error.message ==
+             "the manifest reference to the lot itself (urn:oid:1.2.250.1.999.1.1.20261126.1) has "
+             "digest \"YJgIMMFOUR0u+lmIdbrp74FL6rLutIk3QVtaE9lxzXg=\", not the zero hash IHE DSG "
+             "prescribes (\"AA==\")");
+  // Without re-signing, the same change is caught by SignedInfo first.
+  std::string unsigned_change = signature::sign_lot(lot, key_of("structure"));
+  set_manifest_digest(unsigned_change, lot_uri, "AQ==");
+  BOOST_TEST(refusal(unsigned_change, lot).code == lot_codes::kInvalid);
 }
 
 BOOST_AUTO_TEST_CASE(tampered_document_is_refused) {

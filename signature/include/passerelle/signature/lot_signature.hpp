@@ -43,6 +43,11 @@ inline constexpr const char* kDocumentNotCovered = "passerelle:LotDocumentNotSig
 inline constexpr const char* kDocumentMissing = "passerelle:LotSignedDocumentMissing";
 // A document's bytes do not have the digest the manifest gives.
 inline constexpr const char* kDocumentAltered = "passerelle:LotDocumentAltered";
+// The manifest's reference to the lot itself (urn:oid:<SubmissionSet
+// uniqueId>) does not carry the zero hash IHE DSG prescribes for it (ITI
+// TF-3 Rev. 20.0 §5.5.3.1: "the SubmissionSet uniqueID with a hash value of
+// 0"; the DMP clients write the one zero byte "AA==").
+inline constexpr const char* kSubmissionSetDigest = "passerelle:LotSubmissionSetDigest";
 // ITI-41 (gateway): the lot has no signature document and the profile
 // requires one.
 inline constexpr const char* kMissing = "passerelle:LotSignatureMissing";

@@ -102,6 +102,18 @@ class TrustStore {
   std::shared_ptr<Cache> cache_;
 };
 
+// The ds:KeyInfo certificates of `signature`: the signer is the leaf (the
+// one no other KeyInfo certificate was issued by), `chain` the rest. Throws
+// Failure(kSignatureInvalid, location, reason) when there is none, one is
+// not a DER certificate, or they do not form one chain.
+struct KeyInfoCertificates {
+  Certificate signer;
+  std::vector<Certificate> chain;
+};
+// With `trust`, certificates are decoded through its cache.
+KeyInfoCertificates read_key_info(_xmlNode* signature, std::string_view location = "ds:KeyInfo",
+                                  const TrustStore* trust = nullptr);
+
 struct VerifyOptions {
   // Certificate validity and chain are checked as at this instant (now for a
   // VIHF, the XAdES SigningTime for a lot).
@@ -115,19 +127,10 @@ struct VerifyOptions {
   // false when the caller has already checked the signer's chain itself (as
   // at `at`) and wants its own errors for it: saves one RSA verification.
   bool check_chain = true;
+  // The KeyInfo certificates when the caller has already read them from this
+  // signature with read_key_info() (saves decoding them again); null: read.
+  const KeyInfoCertificates* key_info = nullptr;
 };
-
-// The ds:KeyInfo certificates of `signature`: the signer is the leaf (the
-// one no other KeyInfo certificate was issued by), `chain` the rest. Throws
-// Failure(kSignatureInvalid, location, reason) when there is none, one is
-// not a DER certificate, or they do not form one chain.
-struct KeyInfoCertificates {
-  Certificate signer;
-  std::vector<Certificate> chain;
-};
-// With `trust`, certificates are decoded through its cache.
-KeyInfoCertificates read_key_info(_xmlNode* signature, std::string_view location = "ds:KeyInfo",
-                                  const TrustStore* trust = nullptr);
 
 struct VerifiedSignature {
   Certificate signer;                       // the KeyInfo X509Certificate that verified
