@@ -3,7 +3,7 @@
 
 PASSERELLE_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl ccache
-  libboost1.81-all-dev libxerces-c-dev libxmlsec1-dev libpqxx-dev libssl-dev
+  libboost1.81-all-dev libboost-url1.81-dev libxerces-c-dev libxmlsec1-dev libpqxx-dev libssl-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libzip-dev
   postgresql
 )

@@ -1,5 +1,7 @@
 #include "operator_api.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <cctype>
 #include <nlohmann/json.hpp>
 
@@ -12,18 +14,7 @@ namespace {
 // RFC 3986 path segment: everything but unreserved characters escaped (CX
 // ids carry ^ and &).
 std::string percent_encoded(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 0x0F];
-    }
-  }
-  return out;
+  return boost::urls::encode(text, boost::urls::unreserved_chars);
 }
 
 std::string attribute(const RecordChange& change, const std::string& name) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/url/pct_string_view.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -73,27 +74,9 @@ bool is_json_media_type(std::string_view content_type) {
 
 // Percent-decoding of one path segment ('+' stays '+': this is a path).
 std::optional<std::string> percent_decode(std::string_view text) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int high = hex(text[i + 1]);
-    const int low = hex(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>(high * 16 + low);
-    i += 2;
-  }
-  return out;
+  const auto segment = boost::urls::make_pct_string_view(text);
+  if (!segment) return std::nullopt;
+  return segment->decode();
 }
 
 Json parse_object(std::string_view body) {
