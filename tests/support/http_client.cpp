@@ -5,6 +5,7 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/ssl.hpp>
+#include <sstream>
 
 namespace passerelle::testing {
 namespace http = boost::beast::http;
@@ -94,13 +95,12 @@ HttpReply HttpConnection::request(const std::string& method, const std::string& 
   message.body() = body;
   message.keep_alive(true);
   message.prepare_payload();
-  if (plain_) {
-    plain_->expires_after(std::chrono::seconds(30));
-    http::write(*plain_, message);
-  } else {
-    beast::get_lowest_layer(*secure_).expires_after(std::chrono::seconds(30));
-    http::write(*secure_, message);
-  }
+  // One write of header and body: asio's TLS stream writes one buffer per
+  // record, so http::write would send the header and the body as two TLS
+  // records and two segments, and wake the server twice per request.
+  std::ostringstream wire;
+  wire << message;
+  write_all(wire.str());
   return read_reply();
 }
 
