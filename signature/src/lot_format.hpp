@@ -13,6 +13,9 @@ namespace passerelle::signature::detail {
 inline constexpr std::string_view kManifestType = "http://www.w3.org/2000/09/xmldsig#Manifest";
 inline constexpr std::string_view kSignedPropertiesType =
     "http://uri.etsi.org/01903#SignedProperties";
+// XAdES 1.1.1's Type for the same reference (verified, never written).
+inline constexpr std::string_view kSignedPropertiesType111 =
+    "http://uri.etsi.org/01903/v1.1.1#SignedProperties";
 inline constexpr std::string_view kUrnOid = "urn:oid:";
 // Ids Passerelle gives when signing (verification accepts any).
 inline constexpr std::string_view kSignatureId = "lot-signature";

@@ -1,8 +1,9 @@
 // verify_lot_signature(): the XAdES and manifest checks around verify().
 // Order: shape of the document, KeyInfo certificate against XAdES
 // SigningCertificate, chain at SigningTime, SignedInfo and signature value
-// (xmlsec), purpose, then every manifest digest against the lot's bytes
-// (xmlsec never fails a signature on a manifest reference).
+// (xmlsec), purpose, then every manifest digest against the lot's bytes, or
+// their canonical form under a C14N transform (xmlsec never fails a
+// signature on a manifest reference).
 
 #include <openssl/x509.h>
 
@@ -11,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "algorithms.hpp"
 #include "lot_format.hpp"
 #include "openssl_util.hpp"
 #include "passerelle/core/error.hpp"
@@ -22,7 +24,20 @@ namespace passerelle::signature {
 namespace {
 
 using detail::kDsigNs;
-using detail::kXadesNs;
+
+// The XAdES versions accepted: 1.3.2 (what Passerelle and the DMP's C# kit
+// write) and 1.1.1 (DRIMbox). The same properties are checked in both; 1.1.1
+// types the SignedInfo reference with its own URI and declares CertDigest's
+// DigestMethod and DigestValue in its own namespace (its DigestAlgAndValueType
+// has local elements where 1.3.2 refers to ds:DigestMethod / ds:DigestValue).
+struct Xades {
+  std::string_view ns;
+  std::string_view signed_properties_type;
+  std::string_view cert_digest_ns;
+};
+constexpr Xades kXades132{detail::kXadesNs, detail::kSignedPropertiesType, detail::kDsigNs};
+constexpr Xades kXades111{detail::kXades111Ns, detail::kSignedPropertiesType111,
+                          detail::kXades111Ns};
 
 struct Refuse {
   std::string location;
@@ -31,21 +46,32 @@ struct Refuse {
   }
 };
 
+std::string prefixed(std::string_view ns, std::string_view local) {
+  return std::string(ns == kDsigNs ? "ds:" : "xades:") + std::string(local);
+}
+
+// The only `local` child of `parent` in `ns`, or null; refuses when repeated.
+xmlNode* one_or_none(const xmlNode* parent, std::string_view ns, std::string_view local,
+                     const Refuse& refuse) {
+  bool many = false;
+  xmlNode* child = detail::only_child(parent, ns, local, many);
+  if (many) refuse(lot_codes::kMalformed, "more than one " + prefixed(ns, local));
+  return child;
+}
+
 // The only `local` child of `parent` in `ns`; refuses when absent or repeated.
 xmlNode* one(const xmlNode* parent, std::string_view ns, std::string_view local,
              const Refuse& refuse) {
-  bool many = false;
-  xmlNode* child = detail::only_child(parent, ns, local, many);
-  const std::string name = std::string(ns == kDsigNs ? "ds:" : "xades:") + std::string(local);
-  if (many) refuse(lot_codes::kMalformed, "more than one " + name);
+  xmlNode* child = one_or_none(parent, ns, local, refuse);
   if (child == nullptr) {
     refuse(lot_codes::kMalformed,
-           "no " + name + " in " + reinterpret_cast<const char*>(parent->name));
+           "no " + prefixed(ns, local) + " in " + reinterpret_cast<const char*>(parent->name));
   }
   return child;
 }
 
 struct Parts {
+  const Xades* xades = nullptr;  // the version QualifyingProperties is in
   xmlNode* manifest = nullptr;
   xmlNode* qualifying = nullptr;
   xmlNode* signed_properties = nullptr;
@@ -59,11 +85,15 @@ Parts find_parts(xmlNode* signature, const Refuse& refuse) {
       if (detail::is_element(child, kDsigNs, "Manifest")) {
         if (parts.manifest != nullptr) refuse(lot_codes::kMalformed, "more than one ds:Manifest");
         parts.manifest = child;
-      } else if (detail::is_element(child, kXadesNs, "QualifyingProperties")) {
+      } else if (const Xades* xades =
+                     detail::is_element(child, kXades132.ns, "QualifyingProperties")   ? &kXades132
+                     : detail::is_element(child, kXades111.ns, "QualifyingProperties") ? &kXades111
+                                                                                       : nullptr) {
         if (parts.qualifying != nullptr) {
           refuse(lot_codes::kMalformed, "more than one xades:QualifyingProperties");
         }
         parts.qualifying = child;
+        parts.xades = xades;
       } else if (detail::is_element(child, kDsigNs, "SignatureProperties")) {
         for (xmlNode* property : detail::child_elements(child, kDsigNs, "SignatureProperty")) {
           parts.signature_properties.push_back(property);
@@ -75,7 +105,7 @@ Parts find_parts(xmlNode* signature, const Refuse& refuse) {
   if (parts.qualifying == nullptr) {
     refuse(lot_codes::kMalformed, "no xades:QualifyingProperties: not a XAdES signature");
   }
-  parts.signed_properties = one(parts.qualifying, kXadesNs, "SignedProperties", refuse);
+  parts.signed_properties = one(parts.qualifying, parts.xades->ns, "SignedProperties", refuse);
   return parts;
 }
 
@@ -97,21 +127,21 @@ std::string comparable_name(std::string_view name) {
   return out;
 }
 
-void check_signing_certificate(const xmlNode* signed_signature_properties,
+void check_signing_certificate(const xmlNode* signed_signature_properties, const Xades& xades,
                                const Certificate& signer, const Refuse& refuse) {
   const xmlNode* signing_certificate =
-      one(signed_signature_properties, kXadesNs, "SigningCertificate", refuse);
-  const std::vector<xmlNode*> certs = detail::child_elements(signing_certificate, kXadesNs, "Cert");
+      one(signed_signature_properties, xades.ns, "SigningCertificate", refuse);
+  const std::vector<xmlNode*> certs = detail::child_elements(signing_certificate, xades.ns, "Cert");
   if (certs.empty()) refuse(lot_codes::kMalformed, "xades:SigningCertificate has no xades:Cert");
   // The first Cert is the signer's (XAdES 1.3.2 §7.2.2); others are its CAs.
   const xmlNode* cert = certs.front();
-  const xmlNode* cert_digest = one(cert, kXadesNs, "CertDigest", refuse);
+  const xmlNode* cert_digest = one(cert, xades.ns, "CertDigest", refuse);
   const std::string method =
-      detail::attribute(one(cert_digest, kDsigNs, "DigestMethod", refuse), "Algorithm")
+      detail::attribute(one(cert_digest, xades.cert_digest_ns, "DigestMethod", refuse), "Algorithm")
           .value_or("");
   std::string expected;
-  if (!detail::base64_decode(detail::text(one(cert_digest, kDsigNs, "DigestValue", refuse)),
-                             expected)) {
+  if (!detail::base64_decode(
+          detail::text(one(cert_digest, xades.cert_digest_ns, "DigestValue", refuse)), expected)) {
     refuse(lot_codes::kMalformed, "xades:CertDigest DigestValue is not base64");
   }
   const std::string actual = document_digest(LotDocument::from_bytes("", signer.der), method);
@@ -120,7 +150,7 @@ void check_signing_certificate(const xmlNode* signed_signature_properties,
            "xades:SigningCertificate digest is not the digest of the ds:KeyInfo certificate \"" +
                signer.subject + "\"");
   }
-  const xmlNode* issuer_serial = one(cert, kXadesNs, "IssuerSerial", refuse);
+  const xmlNode* issuer_serial = one(cert, xades.ns, "IssuerSerial", refuse);
   const std::string issuer =
       detail::trimmed_text(one(issuer_serial, kDsigNs, "X509IssuerName", refuse));
   const std::string serial =
@@ -152,12 +182,13 @@ void check_purpose(const Parts& parts, const Refuse& refuse) {
   for (const xmlNode* property : parts.signature_properties) {
     purposes.push_back(without_urn_oid(detail::trimmed_text(property)));
   }
+  const std::string_view xades = parts.xades->ns;
   if (const xmlNode* data =
-          detail::first_child(parts.signed_properties, kXadesNs, "SignedDataObjectProperties")) {
+          detail::first_child(parts.signed_properties, xades, "SignedDataObjectProperties")) {
     for (const xmlNode* indication :
-         detail::child_elements(data, kXadesNs, "CommitmentTypeIndication")) {
-      if (const xmlNode* id = detail::first_child(indication, kXadesNs, "CommitmentTypeId")) {
-        if (const xmlNode* identifier = detail::first_child(id, kXadesNs, "Identifier")) {
+         detail::child_elements(data, xades, "CommitmentTypeIndication")) {
+      if (const xmlNode* id = detail::first_child(indication, xades, "CommitmentTypeId")) {
+        if (const xmlNode* identifier = detail::first_child(id, xades, "Identifier")) {
           purposes.push_back(without_urn_oid(detail::trimmed_text(identifier)));
         }
       }
@@ -177,8 +208,41 @@ void check_purpose(const Parts& parts, const Refuse& refuse) {
 
 struct ManifestEntry {
   std::string digest_method;
-  std::string digest;  // raw
+  std::string canonicalization;  // transform URI; empty: the bytes as stored
+  std::string digest;            // raw
 };
+
+// At most one ds:Transform, a canonicalization without parameters (the DMP's
+// C# kit and DRIMbox put C14N with comments on references to CDA
+// documents): its URI, or "" without transforms. Anything else could make
+// the digest cover something other than the document as stored.
+std::string manifest_transform(const xmlNode* reference, const std::string& uri,
+                               const Refuse& refuse) {
+  const xmlNode* transforms = one_or_none(reference, kDsigNs, "Transforms", refuse);
+  if (transforms == nullptr) return {};
+  const std::vector<xmlNode*> children = detail::child_elements(transforms);
+  const std::string where = "manifest reference \"" + uri + "\"";
+  if (children.size() != 1) {
+    refuse(lot_codes::kMalformed, where + " has " + std::to_string(children.size()) +
+                                      " transforms: at most one canonicalization is accepted");
+  }
+  const xmlNode* transform = children.front();
+  if (!detail::is_element(transform, kDsigNs, "Transform")) {
+    refuse(lot_codes::kMalformed, "unexpected element in ds:Transforms of " + where);
+  }
+  const std::string algorithm = detail::attribute(transform, "Algorithm").value_or("");
+  const detail::Algorithm* found = detail::find_algorithm(algorithm);
+  if (found == nullptr || found->role != detail::Role::Canonicalization) {
+    refuse(lot_codes::kMalformed,
+           where + " has transform \"" + algorithm +
+               "\": only a canonicalization (C14N 1.0, 1.1 or exclusive) is accepted");
+  }
+  if (!detail::child_elements(transform).empty()) {
+    refuse(lot_codes::kMalformed,
+           where + " transform \"" + algorithm + "\" has parameters: none are accepted");
+  }
+  return algorithm;
+}
 
 std::map<std::string, ManifestEntry> read_manifest(const xmlNode* manifest, const Refuse& refuse) {
   std::map<std::string, ManifestEntry> entries;
@@ -191,11 +255,8 @@ std::map<std::string, ManifestEntry> read_manifest(const xmlNode* manifest, cons
         uri.size() == detail::kUrnOid.size()) {
       refuse(lot_codes::kMalformed, "manifest reference URI \"" + uri + "\" is not urn:oid:");
     }
-    if (detail::first_child(child, kDsigNs, "Transforms") != nullptr) {
-      refuse(lot_codes::kMalformed,
-             "manifest reference \"" + uri + "\" has transforms: documents are digested as sent");
-    }
     ManifestEntry entry;
+    entry.canonicalization = manifest_transform(child, uri, refuse);
     entry.digest_method =
         detail::attribute(one(child, kDsigNs, "DigestMethod", refuse), "Algorithm").value_or("");
     if (!detail::base64_decode(detail::text(one(child, kDsigNs, "DigestValue", refuse)),
@@ -224,6 +285,12 @@ std::string check_manifest(const xmlNode* manifest, const Lot& lot, const Refuse
     refuse(lot_codes::kMalformed,
            "the manifest has no reference to the lot itself (urn:oid:" + lot.unique_id + ")");
   }
+  if (!own->second.canonicalization.empty()) {
+    refuse(lot_codes::kMalformed,
+           "the manifest reference to the lot itself (urn:oid:" + lot.unique_id +
+               ") has a transform: it carries the zero hash, nothing is "
+               "digested");
+  }
   if (!is_zero_hash(own->second.digest)) {
     refuse(lot_codes::kSubmissionSetDigest,
            "the manifest reference to the lot itself (urn:oid:" + lot.unique_id +
@@ -249,9 +316,12 @@ std::string check_manifest(const xmlNode* manifest, const Lot& lot, const Refuse
   for (const LotDocument& document : lot.documents) {
     const ManifestEntry& entry = entries.at(document.unique_id);
     if (first_method.empty()) first_method = entry.digest_method;
-    if (document_digest(document, entry.digest_method) != entry.digest) {
+    if (document_digest(document, entry.digest_method, entry.canonicalization) != entry.digest) {
       refuse(lot_codes::kDocumentAltered,
-             "document urn:oid:" + document.unique_id + " does not have the signed digest");
+             "document urn:oid:" + document.unique_id + " does not have the signed digest" +
+                 (entry.canonicalization.empty()
+                      ? std::string()
+                      : " (of its canonical form, transform \"" + entry.canonicalization + "\")"));
     }
   }
   return first_method;
@@ -282,16 +352,16 @@ LotVerification verify_lot_signature(std::string_view signature_document, const 
            one(signature, kDsigNs, "SignedInfo", refuse), kDsigNs, "Reference")) {
     const std::string uri = detail::attribute(reference, "URI").value_or("");
     const std::string type = detail::attribute(reference, "Type").value_or("");
-    if ((uri == "#" + properties_id && type != detail::kSignedPropertiesType) ||
+    if ((uri == "#" + properties_id && type != parts.xades->signed_properties_type) ||
         (uri == "#" + manifest_id && !type.empty() && type != detail::kManifestType)) {
       refuse(lot_codes::kMalformed, "ds:Reference \"" + uri + "\" has Type \"" + type + "\"");
     }
   }
 
   const xmlNode* signed_signature_properties =
-      one(parts.signed_properties, kXadesNs, "SignedSignatureProperties", refuse);
-  const std::string signing_time_text =
-      detail::trimmed_text(one(signed_signature_properties, kXadesNs, "SigningTime", refuse));
+      one(parts.signed_properties, parts.xades->ns, "SignedSignatureProperties", refuse);
+  const std::string signing_time_text = detail::trimmed_text(
+      one(signed_signature_properties, parts.xades->ns, "SigningTime", refuse));
   const auto signing_time = detail::parse_date_time(signing_time_text);
   if (!signing_time) {
     refuse(lot_codes::kMalformed, "xades:SigningTime \"" + signing_time_text +
@@ -304,7 +374,7 @@ LotVerification verify_lot_signature(std::string_view signature_document, const 
   } catch (const Failure& failure) {
     refuse(lot_codes::kMalformed, failure.error().message);
   }
-  check_signing_certificate(signed_signature_properties, certificates.signer, refuse);
+  check_signing_certificate(signed_signature_properties, *parts.xades, certificates.signer, refuse);
 
   const std::string untrusted =
       trust.verify_chain(certificates.signer, certificates.chain, *signing_time);
@@ -331,6 +401,7 @@ LotVerification verify_lot_signature(std::string_view signature_document, const 
   out.signing_time = *signing_time;
   out.signing_time_text = signing_time_text;
   out.signature_method = verified.signature_method;
+  out.xades_namespace = std::string(parts.xades->ns);
   return out;
 }
 

@@ -13,6 +13,8 @@ namespace passerelle::signature::detail {
 
 inline constexpr std::string_view kDsigNs = "http://www.w3.org/2000/09/xmldsig#";
 inline constexpr std::string_view kXadesNs = "http://uri.etsi.org/01903/v1.3.2#";
+// XAdES 1.1.1 (ETSI TS 101 903 V1.1.1), what DRIMbox writes; verified, never written.
+inline constexpr std::string_view kXades111Ns = "http://uri.etsi.org/01903/v1.1.1#";
 
 bool is_element(const xmlNode* node, std::string_view ns, std::string_view local);
 std::vector<xmlNode*> child_elements(const xmlNode* parent);

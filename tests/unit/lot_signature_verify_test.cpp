@@ -1,14 +1,22 @@
 #define BOOST_TEST_MODULE lot_signature_verify
 #include <boost/test/unit_test.hpp>
-// libxml2's tree, to re-sign a changed signature document (resigned()).
+// libxml2's tree, to re-sign a changed signature document (resigned()), and
+// xmlsec's templates, to sign lots the way the public DMP signers do.
 #include <libxml/tree.h>
+#include <xmlsec/base64.h>
+#include <xmlsec/crypto.h>
+#include <xmlsec/templates.h>
+#include <xmlsec/transforms.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
@@ -339,4 +347,543 @@ BOOST_AUTO_TEST_CASE(not_a_signature_and_doctype_are_refused) {
   BOOST_TEST(error.message == "the root element is not ds:Signature (enveloping signature)");
   BOOST_TEST(refusal("<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>", lot).code ==
              passerelle::codes::kForbiddenXmlConstruct);
+}
+
+// ---------------------------------------------------------------------------
+// Lots signed the way the two public DMP signers sign (docs/signature.md):
+// the C# DMP integration kit (TLSiKitEditeur, XDSb_CVA.getXadesSignature)
+// and DRIMbox (ansforge/DRIM-M_DRIMbox, XadesSign.java). Both: RSA-SHA1,
+// SHA-1 digests, C14N 1.0 with comments on SignedInfo, the signature's Id is
+// the signature entry's uniqueId, the lot reference first with the zero hash
+// "AA==", a C14N-with-comments transform on each reference to a CDA, the
+// purpose as a ds:SignatureProperty. The kit: "ds:"/"xades:" prefixes, XAdES
+// 1.3.2, C14N-with-comments transform on the SignedInfo manifest reference,
+// SigningCertificate listing the signer and its CA. DRIMbox: default
+// namespaces, XAdES 1.1.1 (its own SignedProperties Type, CertDigest's
+// DigestMethod/DigestValue in the XAdES namespace), no SignedInfo transforms.
+// Built with xmlsec's templates and libxml2's tree, signed by
+// signature::sign() (which leaves manifest digests as written here).
+
+namespace {
+
+const char* kSha1 = "http://www.w3.org/2000/09/xmldsig#sha1";
+const char* kXades132 = "http://uri.etsi.org/01903/v1.3.2#";
+const char* kXades111 = "http://uri.etsi.org/01903/v1.1.1#";
+const char* kC14nWithComments = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments";
+const std::string kSignatureOid = "1.2.250.1.999.1.1.7898.5.1";
+
+enum class Signer { CSharpKit, Drimbox };
+
+struct ForeignReference {
+  std::string unique_id;
+  std::string digested;  // the octets whose SHA-1 the manifest gives
+  std::vector<xmlSecTransformId> transforms;
+  const char* inclusive_prefixes = nullptr;  // exclusive C14N's InclusiveNamespaces
+};
+
+struct ForeignOptions {
+  std::string signed_properties_type;  // instead of the signer's own
+  bool cert_digest_in_ds = false;      // ds:DigestMethod/Value under a 1.1.1 CertDigest
+  std::string serial;                  // instead of the signer certificate's
+  xmlSecTransformId lot_reference_transform = nullptr;
+};
+
+const xmlChar* x(const std::string& text) { return reinterpret_cast<const xmlChar*>(text.c_str()); }
+
+std::string base64(const std::string& raw) {
+  xmlChar* text =
+      xmlSecBase64Encode(reinterpret_cast<const xmlSecByte*>(raw.data()), raw.size(), 0);
+  std::string out(reinterpret_cast<const char*>(text));
+  xmlFree(text);
+  return out;
+}
+
+std::string sha1(const std::string& octets) {
+  return signature::document_digest(signature::LotDocument::from_bytes("", octets), kSha1);
+}
+
+// Now in a +01:00 zone with milliseconds, as .NET's DateTime.Now and Joda's
+// ISODateTimeFormat write it.
+std::string local_signing_time() {
+  const std::time_t now = std::time(nullptr) + 3600;
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[40];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S.123+01:00", &tm);
+  return text;
+}
+
+std::string foreign_signature(Signer signer, const std::string& lot_unique_id,
+                              const std::vector<ForeignReference>& documents,
+                              const signature::SigningKey& key,
+                              const ForeignOptions& options = {}) {
+  const bool kit = signer == Signer::CSharpKit;
+  const char* dsig = "http://www.w3.org/2000/09/xmldsig#";
+  signature::SignedXml document = signature::SignedXml::empty();
+  xmlNode* root = xmlSecTmplSignatureCreateNsPref(
+      document.doc(), xmlSecTransformInclC14NWithCommentsId, xmlSecTransformRsaSha1Id,
+      x(kSignatureOid), kit ? x("ds") : nullptr);
+  BOOST_REQUIRE(root != nullptr);
+  xmlDocSetRootElement(document.doc(), root);
+  xmlNs* ds = root->ns;
+  // A ds: element anywhere: under DRIMbox's default XAdES namespace it
+  // declares the XML-DSig namespace again, as XOM writes it.
+  const auto ds_child = [&](xmlNode* parent, const char* name, const std::string& text) {
+    xmlNode* node = xmlNewTextChild(parent, nullptr, x(name), text.empty() ? nullptr : x(text));
+    xmlSetNs(node, kit ? ds : xmlNewNs(node, x(dsig), nullptr));
+    return node;
+  };
+
+  const std::string properties_id = kit ? "SignedProperties-Signature01" : "S0-SignedProperties";
+  const std::string properties_type = !options.signed_properties_type.empty()
+                                          ? options.signed_properties_type
+                                      : kit ? "http://uri.etsi.org/01903#SignedProperties"
+                                            : "http://uri.etsi.org/01903/v1.1.1#SignedProperties";
+  xmlNode* manifest_reference =
+      xmlSecTmplSignatureAddReference(root, xmlSecTransformSha1Id, nullptr, x("#IHEManifest"),
+                                      x("http://www.w3.org/2000/09/xmldsig#Manifest"));
+  if (kit)
+    xmlSecTmplReferenceAddTransform(manifest_reference, xmlSecTransformInclC14NWithCommentsId);
+  BOOST_REQUIRE(xmlSecTmplSignatureAddReference(root, xmlSecTransformSha1Id, nullptr,
+                                                x("#" + properties_id), x(properties_type)));
+  BOOST_REQUIRE(xmlSecTmplKeyInfoAddX509Data(xmlSecTmplSignatureEnsureKeyInfo(root, nullptr)));
+
+  xmlNode* manifest = nullptr;
+  const auto add_manifest = [&] {
+    manifest = xmlSecTmplObjectAddManifest(
+        xmlSecTmplSignatureAddObject(root, nullptr, nullptr, nullptr), x("IHEManifest"));
+    const auto add = [&](const std::string& unique_id, const std::string& raw_digest,
+                         const std::vector<xmlSecTransformId>& transforms,
+                         const char* inclusive_prefixes) {
+      xmlNode* reference = xmlSecTmplManifestAddReference(manifest, xmlSecTransformSha1Id, nullptr,
+                                                          x("urn:oid:" + unique_id), nullptr);
+      for (const xmlSecTransformId transform : transforms) {
+        xmlNode* node = xmlSecTmplReferenceAddTransform(reference, transform);
+        if (transform == xmlSecTransformXPathId) {
+          xmlSecTmplTransformAddXPath(node, x("not(ancestor-or-self::comment())"), nullptr);
+        }
+        if (inclusive_prefixes != nullptr) {
+          xmlSecTmplTransformAddC14NInclNamespaces(node, x(inclusive_prefixes));
+        }
+      }
+      xmlNode* value = element_named(reference->children, "DigestValue");
+      BOOST_REQUIRE(value != nullptr);
+      xmlNodeSetContent(value, x(base64(raw_digest)));
+    };
+    std::vector<xmlSecTransformId> lot_transforms;
+    if (options.lot_reference_transform != nullptr) {
+      lot_transforms.push_back(options.lot_reference_transform);
+    }
+    add(lot_unique_id, std::string(1, '\0'), lot_transforms, nullptr);
+    for (const ForeignReference& reference : documents) {
+      add(reference.unique_id, sha1(reference.digested), reference.transforms,
+          reference.inclusive_prefixes);
+    }
+  };
+  const auto add_purpose = [&] {
+    xmlNode* properties = xmlNewChild(xmlSecTmplSignatureAddObject(root, nullptr, nullptr, nullptr),
+                                      ds, x("SignatureProperties"), nullptr);
+    xmlNode* property = xmlNewTextChild(properties, ds, x("SignatureProperty"),
+                                        x(std::string(signature::kSignaturePurposeOid)));
+    xmlNewProp(property, x("Id"), x("purposeOfSignature"));
+    xmlNewProp(property, x("Target"), x("#" + kSignatureOid));
+  };
+  if (kit) {
+    add_manifest();
+    add_purpose();
+  } else {
+    add_purpose();
+    add_manifest();
+  }
+
+  xmlNode* qualifying = xmlNewChild(xmlSecTmplSignatureAddObject(root, nullptr, nullptr, nullptr),
+                                    nullptr, x("QualifyingProperties"), nullptr);
+  xmlNs* xades = xmlNewNs(qualifying, x(kit ? kXades132 : kXades111), kit ? x("xades") : nullptr);
+  xmlSetNs(qualifying, xades);
+  xmlNewProp(qualifying, x("Target"), x("#" + kSignatureOid));
+  xmlNode* properties = xmlNewChild(qualifying, xades, x("SignedProperties"), nullptr);
+  xmlNewProp(properties, x("Id"), x(properties_id));
+  if (!kit) {
+    xmlNs* xsi = xmlNewNs(properties, x("http://www.w3.org/2001/XMLSchema-instance"), x("xsi"));
+    xmlNewNsProp(properties, xsi, x("schemaLocation"),
+                 x(std::string(kXades111) + " http://uri.etsi.org/01903/v1.1.1/XAdES.xsd"));
+  }
+  xmlNode* signed_signature =
+      xmlNewChild(properties, xades, x("SignedSignatureProperties"), nullptr);
+  xmlNewTextChild(signed_signature, xades, x("SigningTime"), x(local_signing_time()));
+  xmlNode* signing_certificate =
+      xmlNewChild(signed_signature, xades, x("SigningCertificate"), nullptr);
+  std::vector<signature::Certificate> certificates{key.certificate()};
+  if (kit) certificates.push_back(signature::certificates_from_pem(read(pki("ca.pem"))).front());
+  for (const signature::Certificate& certificate : certificates) {
+    xmlNode* cert = xmlNewChild(signing_certificate, xades, x("Cert"), nullptr);
+    xmlNode* cert_digest = xmlNewChild(cert, xades, x("CertDigest"), nullptr);
+    const bool digest_in_ds = kit || options.cert_digest_in_ds;
+    xmlNode* method = digest_in_ds ? ds_child(cert_digest, "DigestMethod", "")
+                                   : xmlNewChild(cert_digest, xades, x("DigestMethod"), nullptr);
+    xmlNewProp(method, x("Algorithm"), x(kSha1));
+    const std::string digest = base64(sha1(certificate.der));
+    if (digest_in_ds) {
+      ds_child(cert_digest, "DigestValue", digest);
+    } else {
+      xmlNewTextChild(cert_digest, xades, x("DigestValue"), x(digest));
+    }
+    xmlNode* issuer_serial = xmlNewChild(cert, xades, x("IssuerSerial"), nullptr);
+    std::string issuer = certificate.issuer;  // DRIMbox: Java's "CN=a, O=b"
+    for (std::size_t at = 0; !kit && (at = issuer.find(',', at)) != std::string::npos; at += 2) {
+      issuer.insert(at + 1, " ");
+    }
+    ds_child(issuer_serial, "X509IssuerName", issuer);
+    ds_child(issuer_serial, "X509SerialNumber",
+             options.serial.empty() || &certificate != &certificates.front() ? certificate.serial
+                                                                             : options.serial);
+  }
+  xmlNewChild(xmlNewChild(signed_signature, xades, x("SignaturePolicyIdentifier"), nullptr), xades,
+              x("SignaturePolicyImplied"), nullptr);
+  if (!kit) xmlNewChild(properties, xades, x("SignedDataObjectProperties"), nullptr);
+
+  signature::register_id(document, manifest, "Id");
+  signature::register_id(document, properties, "Id");
+  signature::sign(document, root, key);
+  return document.serialize();
+}
+
+// A CDA as the kit sends it (XmlDocument.OuterXml of its template): XML
+// declaration, comments, a single-quoted attribute, attributes out of
+// canonical order, empty elements, escapes, a CR LF.
+const std::string kKitCda =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<!--CR de test-->\n"
+    "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" "
+    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" classCode='DOCCLIN' moodCode=\"EVN\">"
+    "<typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_HD000040\"/>"
+    "<id root=\"1.2.250.1.999.1.1.7898.4.1\"/><!-- g\xc3\xa9n\xc3\xa9r\xc3\xa9 -->"
+    "<title>Compte rendu &amp; test > 1</title><text>ligne 1\r\nligne 2</text>"
+    "</ClinicalDocument>\n";
+
+// Its canonical forms, written out by hand from the C14N recommendations
+// (not computed by the code under test): C14N 1.0 / 1.1 with comments…
+const std::string kKitCdaC14nWithComments =
+    "<!--CR de test-->\n"
+    "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" "
+    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" classCode=\"DOCCLIN\" "
+    "moodCode=\"EVN\">"
+    "<typeId extension=\"POCD_HD000040\" root=\"2.16.840.1.113883.1.3\"></typeId>"
+    "<id root=\"1.2.250.1.999.1.1.7898.4.1\"></id><!-- g\xc3\xa9n\xc3\xa9r\xc3\xa9 -->"
+    "<title>Compte rendu &amp; test &gt; 1</title><text>ligne 1\nligne 2</text>"
+    "</ClinicalDocument>";
+// …without comments…
+const std::string kKitCdaC14n =
+    "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" "
+    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" classCode=\"DOCCLIN\" "
+    "moodCode=\"EVN\">"
+    "<typeId extension=\"POCD_HD000040\" root=\"2.16.840.1.113883.1.3\"></typeId>"
+    "<id root=\"1.2.250.1.999.1.1.7898.4.1\"></id>"
+    "<title>Compte rendu &amp; test &gt; 1</title><text>ligne 1\nligne 2</text>"
+    "</ClinicalDocument>";
+// …and exclusive C14N, which drops the unused xmlns:xsi.
+const std::string kKitCdaExcC14nWithComments =
+    "<!--CR de test-->\n"
+    "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" classCode=\"DOCCLIN\" moodCode=\"EVN\">"
+    "<typeId extension=\"POCD_HD000040\" root=\"2.16.840.1.113883.1.3\"></typeId>"
+    "<id root=\"1.2.250.1.999.1.1.7898.4.1\"></id><!-- g\xc3\xa9n\xc3\xa9r\xc3\xa9 -->"
+    "<title>Compte rendu &amp; test &gt; 1</title><text>ligne 1\nligne 2</text>"
+    "</ClinicalDocument>";
+
+const std::string kLotOid = "1.2.250.1.999.1.1.7898.3.1";
+const std::string kCdaOid = "1.2.250.1.999.1.1.7898.4.1";
+const std::string kKosOid = "1.2.250.1.999.1.1.7898.4.2";
+
+// The refusal of the CDA when its canonical form (by `transform`) is not the signed one.
+std::string cda_altered(const std::string& transform = kC14nWithComments) {
+  return "document urn:oid:" + kCdaOid +
+         " does not have the signed digest (of its canonical form, transform \"" + transform +
+         "\")";
+}
+
+signature::Lot lot_of(std::vector<std::pair<std::string, std::string>> documents) {
+  signature::Lot lot;
+  lot.unique_id = kLotOid;
+  for (auto& [unique_id, bytes] : documents) {
+    lot.documents.push_back(signature::LotDocument::from_bytes(unique_id, std::move(bytes)));
+  }
+  return lot;
+}
+
+// The kit's lot: one CDA under a C14N-with-comments transform.
+std::string kit_signed(const std::string& canonical_cda = kKitCdaC14nWithComments,
+                       std::vector<xmlSecTransformId> transforms = {
+                           xmlSecTransformInclC14NWithCommentsId}) {
+  return foreign_signature(Signer::CSharpKit, kLotOid,
+                           {{kCdaOid, canonical_cda, std::move(transforms)}}, key_of("structure"));
+}
+
+// xmlsec1's command-line tool on SignedInfo (manifests ignored), with the
+// SignedProperties Id declared in `xades_ns`.
+void xmlsec1_verifies(const std::string& signed_lot, const std::string& xades_ns) {
+  BOOST_REQUIRE_MESSAGE(std::system("command -v xmlsec1 >/dev/null") == 0,
+                        "the xmlsec1 command-line tool is required (apt-get install xmlsec1)");
+  passerelle::testing::TempDir dir("lot-sig-foreign");
+  const auto file = dir.path() / "signature.xml";
+  std::ofstream(file, std::ios::binary) << signed_lot;
+  const std::string log = (dir.path() / "xmlsec1.log").string();
+  const std::string command =
+      "xmlsec1 --verify --ignore-manifests --trusted-pem " + pki("ca.pem").string() +
+      " --id-attr:Id 'http://www.w3.org/2000/09/xmldsig#:Manifest' --id-attr:Id '" + xades_ns +
+      ":SignedProperties' " + file.string() + " >" + log + " 2>&1";
+  BOOST_TEST(std::system(command.c_str()) == 0, read(log));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(lot_signed_like_the_csharp_dmp_kit_is_accepted) {
+  const std::string signed_lot = kit_signed();
+  // What the kit's sample writes, where it differs from Passerelle's own.
+  BOOST_TEST(signed_lot.find("<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" Id=\"" +
+                             kSignatureOid + "\">") != std::string::npos);
+  BOOST_TEST(signed_lot.find("<ds:Transform Algorithm=\"" + std::string(kC14nWithComments) +
+                             "\"/>") != std::string::npos);
+  BOOST_TEST(signed_lot.find("xmlns:xades=\"" + std::string(kXades132) + "\"") !=
+             std::string::npos);
+  BOOST_TEST(manifest_digest(signed_lot, "urn:oid:" + kLotOid) == "AA==");
+  // The manifest digest is over the canonical form, not over the bytes sent.
+  BOOST_TEST(manifest_digest(signed_lot, "urn:oid:" + kCdaOid) ==
+             base64(sha1(kKitCdaC14nWithComments)));
+  BOOST_TEST(base64(sha1(kKitCda)) != base64(sha1(kKitCdaC14nWithComments)));
+
+  const signature::LotVerification verified =
+      signature::verify_lot_signature(signed_lot, lot_of({{kCdaOid, kKitCda}}), *trust());
+  BOOST_TEST(verified.signature_method == "http://www.w3.org/2000/09/xmldsig#rsa-sha1");
+  BOOST_TEST(verified.digest_method == kSha1);
+  BOOST_TEST(verified.xades_namespace == kXades132);
+  BOOST_TEST(verified.signer.subject.find("CN=passerelle-test.10B0152872") != std::string::npos);
+  xmlsec1_verifies(signed_lot, kXades132);
+}
+
+BOOST_AUTO_TEST_CASE(lot_signed_like_drimbox_with_xades_111_is_accepted) {
+  // DRIMbox canonicalises the CDA before sending it; a KOS has no transform.
+  const std::string kos = "DICM\x01\x02 not really a KOS";
+  const std::string signed_lot = foreign_signature(
+      Signer::Drimbox, kLotOid,
+      {{kCdaOid, kKitCdaC14nWithComments, {xmlSecTransformInclC14NWithCommentsId}},
+       {kKosOid, kos, {}}},
+      key_of("structure"));
+  BOOST_TEST(signed_lot.find("<QualifyingProperties xmlns=\"" + std::string(kXades111) + "\"") !=
+             std::string::npos);
+  BOOST_TEST(signed_lot.find("Type=\"http://uri.etsi.org/01903/v1.1.1#SignedProperties\"") !=
+             std::string::npos);
+  BOOST_TEST(signed_lot.find("<CertDigest><DigestMethod Algorithm=") != std::string::npos);
+
+  const signature::LotVerification verified = signature::verify_lot_signature(
+      signed_lot, lot_of({{kCdaOid, kKitCdaC14nWithComments}, {kKosOid, kos}}), *trust());
+  BOOST_TEST(verified.xades_namespace == kXades111);
+  BOOST_TEST(verified.signature_method == "http://www.w3.org/2000/09/xmldsig#rsa-sha1");
+  BOOST_TEST(verified.digest_method == kSha1);
+  const auto skew = std::chrono::system_clock::now() - verified.signing_time;
+  BOOST_TEST((skew > -std::chrono::seconds(2) && skew < std::chrono::minutes(1)));
+  xmlsec1_verifies(signed_lot, kXades111);
+
+  // The same lot with the KOS altered: its raw digest no longer matches.
+  const passerelle::Error error =
+      refusal(signed_lot, lot_of({{kCdaOid, kKitCdaC14nWithComments}, {kKosOid, kos + "x"}}));
+  BOOST_TEST(error.code == lot_codes::kDocumentAltered);
+  BOOST_TEST(error.message == "document urn:oid:" + kKosOid + " does not have the signed digest");
+}
+
+// XAdES 1.1.1 is held to the same rules as 1.3.2, in its own vocabulary.
+BOOST_AUTO_TEST_CASE(xades_111_gets_the_same_checks) {
+  const signature::Lot lot = lot_of({{kCdaOid, kKitCdaC14nWithComments}});
+  const std::vector<ForeignReference> references{
+      {kCdaOid, kKitCdaC14nWithComments, {xmlSecTransformInclC14NWithCommentsId}}};
+  const auto drimbox = [&](const ForeignOptions& options) {
+    return foreign_signature(Signer::Drimbox, kLotOid, references, key_of("structure"), options);
+  };
+
+  ForeignOptions type_132;
+  type_132.signed_properties_type = "http://uri.etsi.org/01903#SignedProperties";
+  passerelle::Error error = refusal(drimbox(type_132), lot);
+  BOOST_TEST(error.code == lot_codes::kMalformed);
+  BOOST_TEST(error.message ==
+             "ds:Reference \"#S0-SignedProperties\" has Type "
+             "\"http://uri.etsi.org/01903#SignedProperties\"");
+  // …and a 1.3.2 signature may not use 1.1.1's Type either.
+  const std::string kit_111_type = foreign_signature(
+      Signer::CSharpKit, kLotOid, references, key_of("structure"),
+      ForeignOptions{"http://uri.etsi.org/01903/v1.1.1#SignedProperties", false, "", nullptr});
+  error = refusal(kit_111_type, lot);
+  BOOST_TEST(error.code == lot_codes::kMalformed);
+  BOOST_TEST(error.message ==
+             "ds:Reference \"#SignedProperties-Signature01\" has Type "
+             "\"http://uri.etsi.org/01903/v1.1.1#SignedProperties\"");
+
+  ForeignOptions ds_digest;
+  ds_digest.cert_digest_in_ds = true;
+  error = refusal(drimbox(ds_digest), lot);
+  BOOST_TEST(error.code == lot_codes::kMalformed);
+  BOOST_TEST(error.message == "no xades:DigestMethod in CertDigest");
+
+  ForeignOptions other_serial;
+  other_serial.serial = "4242";
+  error = refusal(drimbox(other_serial), lot);
+  BOOST_TEST(error.code == lot_codes::kSigningCertificateMismatch);
+  BOOST_TEST(error.message ==
+             "xades:SigningCertificate serial number 4242 is not the ds:KeyInfo "
+             "certificate's " +
+                 key_of("structure").certificate().serial);
+
+  const passerelle::Error untrusted = refusal(
+      foreign_signature(Signer::Drimbox, kLotOid, references, key_of("foreign-client")), lot);
+  BOOST_TEST(untrusted.code == lot_codes::kUntrusted);
+  BOOST_TEST(untrusted.message.find(": unable to get local issuer certificate") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(altered_cda_under_a_c14n_transform_is_refused) {
+  std::string altered = kKitCda;
+  replace(altered, "Compte rendu", "Compte rendu modifi\xc3\xa9");
+  const passerelle::Error error = refusal(kit_signed(), lot_of({{kCdaOid, altered}}));
+  BOOST_TEST(error.code == lot_codes::kDocumentAltered);
+  BOOST_TEST(error.message == cda_altered());
+}
+
+// The digest is over the canonical form: what C14N normalises (attribute
+// order and quotes, empty-element form, white space inside tags, character
+// references, the XML declaration) may change; white space C14N keeps (a
+// text node between elements) may not.
+BOOST_AUTO_TEST_CASE(digest_is_over_the_canonical_form) {
+  const std::string signed_lot = kit_signed();
+  std::string normalised = kKitCda;
+  replace(normalised, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", "");
+  replace(normalised, "classCode='DOCCLIN' moodCode=\"EVN\"",
+          "moodCode='EVN'\n  classCode=\"DOCCLIN\"");
+  replace(normalised, "<typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_HD000040\"/>",
+          "<typeId extension='POCD_HD000040' root=\"2.16.840.1.113883.1.3\" ></typeId >");
+  replace(normalised, "test > 1", "test &#x3E; 1");
+  BOOST_TEST(signature::verify_lot_signature(signed_lot, lot_of({{kCdaOid, normalised}}), *trust())
+                 .digest_method == kSha1);
+
+  std::string spaced = kKitCda;
+  replace(spaced, "</title><text>", "</title>\n  <text>");
+  passerelle::Error error = refusal(signed_lot, lot_of({{kCdaOid, spaced}}));
+  BOOST_TEST(error.code == lot_codes::kDocumentAltered);
+  BOOST_TEST(error.message == cda_altered());
+  // A comment is content under "#WithComments".
+  std::string commented = kKitCda;
+  replace(commented, "<!-- g\xc3\xa9n\xc3\xa9r\xc3\xa9 -->", "<!-- autre -->");
+  error = refusal(signed_lot, lot_of({{kCdaOid, commented}}));
+  BOOST_TEST(error.code == lot_codes::kDocumentAltered);
+  BOOST_TEST(error.message == cda_altered());
+}
+
+// Each accepted canonicalization digests its own canonical form.
+BOOST_AUTO_TEST_CASE(each_canonicalization_digests_its_canonical_form) {
+  const struct {
+    xmlSecTransformId transform;
+    const std::string& canonical;
+  } cases[] = {
+      {xmlSecTransformInclC14NId, kKitCdaC14n},
+      {xmlSecTransformInclC14NWithCommentsId, kKitCdaC14nWithComments},
+      {xmlSecTransformInclC14N11Id, kKitCdaC14n},
+      {xmlSecTransformInclC14N11WithCommentsId, kKitCdaC14nWithComments},
+      {xmlSecTransformExclC14NWithCommentsId, kKitCdaExcC14nWithComments},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(reinterpret_cast<const char*>(c.transform->href)) {
+      const std::string signed_lot = kit_signed(c.canonical, {c.transform});
+      BOOST_TEST(signature::verify_lot_signature(signed_lot, lot_of({{kCdaOid, kKitCda}}), *trust())
+                     .digest_method == kSha1);
+    }
+  }
+  // Exclusive C14N without comments: neither the comments nor xmlns:xsi.
+  std::string exclusive = kKitCdaExcC14nWithComments;
+  replace(exclusive, "<!--CR de test-->\n", "");
+  replace(exclusive, "<!-- g\xc3\xa9n\xc3\xa9r\xc3\xa9 -->", "");
+  BOOST_TEST(signature::verify_lot_signature(kit_signed(exclusive, {xmlSecTransformExclC14NId}),
+                                             lot_of({{kCdaOid, kKitCda}}), *trust())
+                 .digest_method == kSha1);
+  // A digest made for one canonicalization does not pass under another.
+  const passerelle::Error error =
+      refusal(kit_signed(kKitCdaC14nWithComments, {xmlSecTransformInclC14NId}),
+              lot_of({{kCdaOid, kKitCda}}));
+  BOOST_TEST(error.code == lot_codes::kDocumentAltered);
+  BOOST_TEST(error.message == cda_altered("http://www.w3.org/TR/2001/REC-xml-c14n-20010315"));
+}
+
+BOOST_AUTO_TEST_CASE(manifest_transform_other_than_one_c14n_is_refused) {
+  const signature::Lot lot = lot_of({{kCdaOid, kKitCda}});
+  const std::string where = "manifest reference \"urn:oid:" + kCdaOid + "\"";
+  const auto refused_with = [&](std::vector<xmlSecTransformId> transforms,
+                                const std::string& message, const char* prefixes = nullptr) {
+    ForeignReference reference{kCdaOid, kKitCdaC14nWithComments, std::move(transforms), prefixes};
+    const passerelle::Error error = refusal(
+        foreign_signature(Signer::CSharpKit, kLotOid, {reference}, key_of("structure")), lot);
+    BOOST_TEST(error.code == lot_codes::kMalformed);
+    BOOST_TEST(error.message == message);
+  };
+  refused_with({xmlSecTransformXPathId},
+               where +
+                   " has transform \"http://www.w3.org/TR/1999/REC-xpath-19991116\": only a "
+                   "canonicalization (C14N 1.0, 1.1 or exclusive) is accepted");
+  refused_with({xmlSecTransformEnvelopedId},
+               where +
+                   " has transform \"http://www.w3.org/2000/09/xmldsig#enveloped-signature\": only "
+                   "a canonicalization (C14N 1.0, 1.1 or exclusive) is accepted");
+  refused_with({xmlSecTransformInclC14NWithCommentsId, xmlSecTransformInclC14NWithCommentsId},
+               where + " has 2 transforms: at most one canonicalization is accepted");
+  refused_with({xmlSecTransformExclC14NId},
+               where +
+                   " transform \"http://www.w3.org/2001/10/xml-exc-c14n#\" has parameters: none "
+                   "are accepted",
+               "xsi");
+
+  ForeignOptions lot_transform;
+  lot_transform.lot_reference_transform = xmlSecTransformInclC14NWithCommentsId;
+  const passerelle::Error error =
+      refusal(foreign_signature(
+                  Signer::CSharpKit, kLotOid,
+                  {{kCdaOid, kKitCdaC14nWithComments, {xmlSecTransformInclC14NWithCommentsId}}},
+                  key_of("structure"), lot_transform),
+              lot);
+  BOOST_TEST(error.code == lot_codes::kMalformed);
+  BOOST_TEST(error.message ==
+             "the manifest reference to the lot itself (urn:oid:" + kLotOid +
+                 ") has a transform: it carries the zero hash, nothing is digested");
+}
+
+BOOST_AUTO_TEST_CASE(c14n_transform_over_a_document_that_is_not_xml_is_refused) {
+  const std::string signed_lot = kit_signed();
+  const std::string not_xml = "document urn:oid:" + kCdaOid +
+                              " is not XML that can be canonicalized (manifest transform \"" +
+                              kC14nWithComments + "\"): ";
+  passerelle::Error error = refusal(signed_lot, lot_of({{kCdaOid, kPdf}}));
+  BOOST_TEST(error.code == lot_codes::kDocumentNotXml);
+  BOOST_TEST(error.message == not_xml + "Start tag expected, '<' not found (line 1)");
+  // Nor XML Passerelle parses: a DOCTYPE (entities, external subsets).
+  std::string with_doctype = kKitCda;
+  replace(with_doctype, "<!--CR de test-->", "<!DOCTYPE ClinicalDocument [<!ENTITY e 'x'>]>");
+  error = refusal(signed_lot, lot_of({{kCdaOid, with_doctype}}));
+  BOOST_TEST(error.code == lot_codes::kDocumentNotXml);
+  BOOST_TEST(error.message == not_xml + "DOCTYPE is not allowed (line 2)");
+  // Well-formed, but C14N 1.0 is undefined over a relative namespace URI.
+  std::string relative_namespace = kKitCda;
+  replace(relative_namespace, "xmlns=\"urn:hl7-org:v3\"", "xmlns=\"hl7\"");
+  error = refusal(signed_lot, lot_of({{kCdaOid, relative_namespace}}));
+  BOOST_TEST(error.code == lot_codes::kDocumentNotXml);
+  BOOST_TEST(error.message == not_xml + "Relative namespace UR is invalid here");  // sic
+  // Truncated XML.
+  error = refusal(signed_lot, lot_of({{kCdaOid, kKitCda.substr(0, kKitCda.size() / 2)}}));
+  BOOST_TEST(error.code == lot_codes::kDocumentNotXml);
+  BOOST_TEST(error.message ==
+             not_xml + "Premature end of data in tag ClinicalDocument line 3 (line 3)");
+}
+
+// A CDA carrying a large attachment (12 MB in one text node) is
+// canonicalized like any other: only SignedXml::parse's limits (size,
+// depth) apply.
+BOOST_AUTO_TEST_CASE(large_cda_under_a_c14n_transform_is_accepted) {
+  const std::string cda = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><text>" +
+                          std::string(12 * 1000 * 1000, 'A') + "</text></ClinicalDocument>";
+  const std::string signed_lot = kit_signed(cda);  // already in canonical form
+  BOOST_TEST(signature::verify_lot_signature(signed_lot, lot_of({{kCdaOid, cda}}), *trust())
+                 .digest_method == kSha1);
 }

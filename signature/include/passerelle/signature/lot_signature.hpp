@@ -24,7 +24,8 @@ inline constexpr std::string_view kSignaturePurposeOid = "1.2.840.10065.1.12.1.1
 // exactly what was wrong.
 namespace lot_codes {
 // Not a lot signature: not XML-DSig, no IHEManifest, no SignedProperties,
-// no SigningTime, no lot reference, manifest references with transforms…
+// no SigningTime, no lot reference, a manifest reference with a transform
+// other than one canonicalization…
 inline constexpr const char* kMalformed = "passerelle:LotSignatureMalformed";
 // SignedInfo digests or the signature value do not verify.
 inline constexpr const char* kInvalid = "passerelle:SignatureInvalid";
@@ -41,8 +42,13 @@ inline constexpr const char* kWrongPurpose = "passerelle:LotSignaturePurpose";
 inline constexpr const char* kDocumentNotCovered = "passerelle:LotDocumentNotSigned";
 // The manifest references a document the lot does not hold.
 inline constexpr const char* kDocumentMissing = "passerelle:LotSignedDocumentMissing";
-// A document's bytes do not have the digest the manifest gives.
+// A document's bytes (or their canonical form, under a canonicalization
+// transform) do not have the digest the manifest gives.
 inline constexpr const char* kDocumentAltered = "passerelle:LotDocumentAltered";
+// A document whose manifest reference has a canonicalization transform is
+// not XML that can be canonicalized: not well-formed, a DOCTYPE, over the
+// size or depth limits of SignedXml::parse.
+inline constexpr const char* kDocumentNotXml = "passerelle:LotSignedDocumentNotXml";
 // The manifest's reference to the lot itself (urn:oid:<SubmissionSet
 // uniqueId>) does not carry the zero hash IHE DSG prescribes for it (ITI
 // TF-3 Rev. 20.0 §5.5.3.1: "the SubmissionSet uniqueID with a hash value of
@@ -76,6 +82,7 @@ struct LotVerification {
   std::string signing_time_text;  // xades:SigningTime as written
   std::string signature_method;   // algorithm URI
   std::string digest_method;      // of the manifest references (URI; the first one's)
+  std::string xades_namespace;    // XAdES 1.3.2 or 1.1.1 (namespace URI)
 };
 
 // Verifies `signature_document` (the bytes of the signature DocumentEntry)
@@ -99,7 +106,14 @@ struct LotSigningOptions {
 std::string sign_lot(const Lot& lot, const SigningKey& key, const LotSigningOptions& options = {});
 
 // The SHA digest (raw bytes) of a document for a DigestMethod URI (SHA-1,
-// SHA-256, SHA-384, SHA-512); throws Failure(kMalformed) for another URI.
-std::string document_digest(const LotDocument& document, std::string_view digest_method);
+// SHA-256, SHA-384, SHA-512): over its bytes or, with `canonicalization`
+// (the URI of a C14N 1.0 / 1.1 / exclusive transform, with or without
+// comments), over the canonical form of the document parsed with
+// SignedXml::parse's hardened settings (read whole for that). Throws
+// Failure(kMalformed) for
+// another URI, Failure(kDocumentNotXml) when the document does not parse or
+// canonicalize.
+std::string document_digest(const LotDocument& document, std::string_view digest_method,
+                            std::string_view canonicalization = {});
 
 }  // namespace passerelle::signature
