@@ -12,16 +12,20 @@
 #include "passerelle/cda/clinical_document.hpp"
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/xml.hpp"
-#include "rules.hpp"
 
 namespace passerelle::cda {
 namespace {
 
 constexpr std::string_view kRule = "R-CDA-37";
 
-using detail::attr;
-using detail::El;
-using detail::kid;
+using El = xercesc::DOMElement;
+
+std::optional<std::string> attr(const El& element, std::string_view name) {
+  return xml::attribute(element, name);
+}
+const El* kid(const El& parent, std::string_view name) {
+  return xml::first_child_element(parent, kHl7Namespace, name);
+}
 
 // "root" or "root^extension" of an II, "" when absent.
 std::string ii(const El* id) {
@@ -84,7 +88,7 @@ std::vector<Finding> check_replacement(const xercesc::DOMElement& clinical_docum
   }
   const std::string old_id = ii(kid(old_doc, "id"));
   bool declared = false;
-  for (const El* related : detail::kids(new_doc, "relatedDocument")) {
+  for (const El* related : xml::child_elements(new_doc, kHl7Namespace, "relatedDocument")) {
     if (attr(*related, "typeCode").value_or("") != "RPLC") continue;
     declared = true;
     const El* parent = kid(*related, "parentDocument");

@@ -1,21 +1,20 @@
 #pragma once
 
 // Shared machinery of the header rules: the context each rule writes its
-// findings to, and small namespace-aware helpers over the hl7 DOM. One file
-// per header section (rules_*.cpp) defines the check_* functions below.
+// findings to, and small namespace-aware helpers over the header tree
+// (tree.hpp). One file per header section (rules_*.cpp) defines the check_*
+// functions below.
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <xercesc/dom/DOM.hpp>
 
 #include "passerelle/cda/finding.hpp"
+#include "tree.hpp"
 #include "value_sets.hpp"
 
 namespace passerelle::cda::detail {
-
-using El = xercesc::DOMElement;
 
 // Value-set OIDs (cda-header-rules.md §0).
 namespace vs {

@@ -8,7 +8,6 @@
 #include <string>
 
 #include "base64.hpp"
-#include "passerelle/core/xml.hpp"
 #include "rules.hpp"
 
 namespace passerelle::cda::detail {
@@ -84,7 +83,9 @@ void rule_45_non_xml_body(const Context& ctx, const El& body) {
                   "' is not one of application/pdf, image/jpeg, image/tiff, text/plain, text/rtf");
     return;
   }
-  const auto decoded = decode_base64(xml::text_content(text));
+  // Usually a single large text: decoded in place, not copied first.
+  const auto decoded =
+      text.children.empty() ? decode_base64(text.text) : decode_base64(text_content(text));
   if (!decoded) {
     ctx.error(rule, path(text), "the content is not valid base64");
     return;

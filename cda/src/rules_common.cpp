@@ -6,7 +6,6 @@
 #include <regex>
 
 #include "passerelle/cda/clinical_document.hpp"
-#include "passerelle/core/xml.hpp"
 #include "rules.hpp"
 
 namespace passerelle::cda::detail {
@@ -23,22 +22,26 @@ void Context::warning(std::string_view rule, std::string location, std::string m
 }
 
 std::vector<El*> kids(const El& parent, std::string_view name) {
-  if (name.empty()) {
-    std::vector<El*> out;
-    for (auto* child : xml::child_elements(parent)) {
-      if (xml::namespace_uri(*child) == kHl7Namespace) out.push_back(child);
-    }
-    return out;
+  std::vector<El*> out;
+  for (auto* child : parent.children) {
+    if (child->ns == kHl7Namespace && (name.empty() || child->name == name)) out.push_back(child);
   }
-  return xml::child_elements(parent, kHl7Namespace, name);
+  return out;
 }
 
 El* kid(const El& parent, std::string_view name) {
-  return xml::first_child_element(parent, kHl7Namespace, name);
+  for (auto* child : parent.children) {
+    if (child->ns == kHl7Namespace && child->name == name) return child;
+  }
+  return nullptr;
 }
 
 std::vector<El*> kids_ns(const El& parent, std::string_view ns, std::string_view name) {
-  return xml::child_elements(parent, ns, name);
+  std::vector<El*> out;
+  for (auto* child : parent.children) {
+    if (child->ns == ns && child->name == name) out.push_back(child);
+  }
+  return out;
 }
 
 std::vector<El*> non_null(const std::vector<El*>& elements) {
@@ -49,48 +52,47 @@ std::vector<El*> non_null(const std::vector<El*>& elements) {
   return out;
 }
 
-bool is_null(const El& element) { return xml::attribute(element, "nullFlavor").has_value(); }
+bool is_null(const El& element) { return element.attribute("nullFlavor") != nullptr; }
 
 std::optional<std::string> attr(const El& element, std::string_view name) {
-  return xml::attribute(element, name);
+  const std::string* value = element.attribute(name);
+  if (value == nullptr) return std::nullopt;
+  return *value;
 }
 
 bool has(const El& element, std::string_view name) {
-  const auto value = xml::attribute(element, name);
-  return value && !value->empty();
+  const std::string* value = element.attribute(name);
+  return value != nullptr && !value->empty();
 }
 
 std::string attr_or(const El& element, std::string_view name, std::string_view fallback) {
-  return xml::attribute(element, name).value_or(std::string(fallback));
+  const std::string* value = element.attribute(name);
+  return value == nullptr ? std::string(fallback) : *value;
 }
 
 std::string trimmed_text(const El& element) {
-  std::string text = xml::text_content(element);
+  std::string text = text_content(element);
   const auto not_space = [](unsigned char c) { return !std::isspace(c); };
   text.erase(text.begin(), std::find_if(text.begin(), text.end(), not_space));
   text.erase(std::find_if(text.rbegin(), text.rend(), not_space).base(), text.end());
   return text;
 }
 
-std::string local(const El& element) { return xml::local_name(element); }
+std::string local(const El& element) { return element.name; }
 
 std::string path(const El& element) {
   std::string out;
   const El* current = &element;
   while (current != nullptr) {
-    std::string step = xml::local_name(*current);
-    const auto ns = xml::namespace_uri(*current);
-    if (ns != kHl7Namespace && !ns.empty()) {
-      if (ns == "urn:hl7-org:sdtc") step = "sdtc:" + step;
-    }
-    if (xml::is_element(*current, kHl7Namespace, "ClinicalDocument")) {
+    std::string step = current->name;
+    if (current->ns == "urn:hl7-org:sdtc") step = "sdtc:" + step;
+    if (current->ns == kHl7Namespace && current->name == "ClinicalDocument") {
       out = "/" + step + out;
       break;
     }
-    const auto* parent = dynamic_cast<const El*>(current->getParentNode());
+    const El* parent = current->parent;
     if (parent != nullptr) {
-      const auto siblings =
-          xml::child_elements(*parent, xml::namespace_uri(*current), xml::local_name(*current));
+      const auto siblings = kids_ns(*parent, current->ns, current->name);
       if (siblings.size() > 1) {
         const auto index = std::find(siblings.begin(), siblings.end(), current) - siblings.begin();
         step += "[" + std::to_string(index + 1) + "]";
@@ -192,13 +194,7 @@ void check_actor_name(const Context& ctx, const El& person, bool name_required) 
       continue;
     }
     const auto parts = kids(*name);
-    bool has_text = false;
-    for (auto* node = name->getFirstChild(); node != nullptr; node = node->getNextSibling()) {
-      if (node->getNodeType() == xercesc::DOMNode::TEXT_NODE) {
-        const std::string text = xml::utf8(node->getNodeValue());
-        if (text.find_first_not_of(" \t\r\n") != std::string::npos) has_text = true;
-      }
-    }
+    const bool has_text = name->own_text;
     if (has_text && !parts.empty()) {
       ctx.error(rule, path(*name), "a name mixes text and name parts");
     } else if (!has_text && parts.empty()) {
@@ -208,13 +204,13 @@ void check_actor_name(const Context& ctx, const El& person, bool name_required) 
     expect(ctx, rule, *name, "family", 1, 1);
     expect(ctx, rule, *name, "given", 0, 1);
     for (auto* prefix : expect(ctx, rule, *name, "prefix", 0, 1)) {
-      const std::string text = xml::text_content(*prefix);
+      const std::string text = text_content(*prefix);
       if (!ctx.value_sets.contains_code(vs::kJ245, text)) {
         ctx.error(rule, path(*prefix), "civility '" + text + "' is not in JDV_J245");
       }
     }
     for (auto* suffix : expect(ctx, rule, *name, "suffix", 0, 1)) {
-      const std::string text = xml::text_content(*suffix);
+      const std::string text = text_content(*suffix);
       if (!ctx.value_sets.contains_code(vs::kJ246, text)) {
         ctx.error(rule, path(*suffix), "title '" + text + "' is not in JDV_J246");
       }

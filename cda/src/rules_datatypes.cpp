@@ -9,7 +9,6 @@
 #include <sstream>
 
 #include "passerelle/cda/clinical_document.hpp"
-#include "passerelle/core/xml.hpp"
 #include "rules.hpp"
 
 namespace passerelle::cda::detail {
@@ -50,19 +49,17 @@ struct Scanner {
   const Context& ctx;
 
   void element(const El& e) {
-    const std::string ns = xml::namespace_uri(e);
-    const std::string name = local(e);
-    if (ns == kHl7Namespace || ns == kSdtc) {
-      ts(e, name);
-      if (ns == kHl7Namespace) {
-        coded(e, name);
-        if (name == "addr") addr(e);
-        if (name == "telecom") telecom(e);
+    if (e.ns == kHl7Namespace || e.ns == kSdtc) {
+      ts(e, e.name);
+      if (e.ns == kHl7Namespace) {
+        coded(e, e.name);
+        if (e.name == "addr") addr(e);
+        if (e.name == "telecom") telecom(e);
       }
     }
     ids(e);
     telecom_siblings(e);
-    for (auto* child : xml::child_elements(e)) element(*child);
+    for (auto* child : e.children) element(*child);
   }
 
   // R-CDA-47
@@ -232,14 +229,8 @@ struct Scanner {
     if (lines > 0 && structured > 0) {
       ctx.warning(rule, path(e), "streetAddressLine mixed with structured address parts");
     }
-    if (!parts.empty()) {
-      for (auto* node = e.getFirstChild(); node != nullptr; node = node->getNextSibling()) {
-        if (node->getNodeType() != xercesc::DOMNode::TEXT_NODE) continue;
-        if (xml::utf8(node->getNodeValue()).find_first_not_of(" \t\r\n") != std::string::npos) {
-          ctx.error(rule, path(e), "an address mixes text and address parts");
-          break;
-        }
-      }
+    if (!parts.empty() && e.own_text) {
+      ctx.error(rule, path(e), "an address mixes text and address parts");
     }
   }
 
@@ -296,8 +287,8 @@ struct Scanner {
 void check_datatypes(const Context& ctx, const El& doc) {
   Scanner scanner{ctx};
   scanner.ids(doc);
-  for (auto* child : xml::child_elements(doc)) {
-    if (xml::is_element(*child, kHl7Namespace, "component")) continue;  // the body
+  for (auto* child : doc.children) {
+    if (child->ns == kHl7Namespace && child->name == "component") continue;  // the body
     scanner.element(*child);
   }
   // IVL_TS (R-CDA-47): participant/time, encompassingEncounter/effectiveTime,
@@ -342,8 +333,8 @@ void check_closed_template(const Context& ctx, const El& doc) {
                                                  "authorization",
                                                  "componentOf",
                                                  "component"};
-  for (auto* child : xml::child_elements(doc)) {
-    if (xml::namespace_uri(*child) != kHl7Namespace || !kAllowed.count(local(*child))) {
+  for (auto* child : doc.children) {
+    if (child->ns != kHl7Namespace || !kAllowed.count(child->name)) {
       ctx.warning("R-CDA-54", path(*child), "element not allowed by the CI-SIS header template");
     }
   }
@@ -357,8 +348,8 @@ void check_closed_template(const Context& ctx, const El& doc) {
   if (auto* target = kid(doc, "recordTarget")) {
     if (auto* role = kid(*target, "patientRole")) {
       if (auto* patient = kid(*role, "patient")) {
-        for (auto* child : xml::child_elements(*patient)) {
-          const std::string ns = xml::namespace_uri(*child);
+        for (auto* child : patient->children) {
+          const std::string& ns = child->ns;
           const bool ok = (ns == kHl7Namespace && kPatient.count(local(*child))) ||
                           (ns == kSdtc && kPatientSdtc.count(local(*child)));
           if (!ok) ctx.warning("R-CDA-54", path(*child), "element not allowed in patient");

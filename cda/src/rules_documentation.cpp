@@ -1,7 +1,6 @@
 // §14–17 of cda-header-rules.md: inFulfillmentOf, documentationOf /
 // serviceEvent, relatedDocument, authorization (R-CDA-32..38).
 
-#include "passerelle/core/xml.hpp"
 #include "rules.hpp"
 
 namespace passerelle::cda::detail {
@@ -19,8 +18,8 @@ void rule_32_in_fulfillment_of(const Context& ctx, const El& doc) {
       if (kids_ns(*order, kDicom, "accessionNumber").size() > 1) {
         ctx.error(rule, path(*order), "more than one ps3-20:accessionNumber");
       }
-      for (auto* child : xml::child_elements(*order)) {
-        const bool known = xml::is_element(*child, kDicom, "accessionNumber") ||
+      for (auto* child : order->children) {
+        const bool known = (child->ns == kDicom && child->name == "accessionNumber") ||
                            local(*child) == "id" || local(*child) == "code";
         if (!known) ctx.warning(rule, path(*child), "element not allowed in order");
       }

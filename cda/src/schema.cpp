@@ -78,6 +78,13 @@ class Collector final : public x::DefaultHandler {
  public:
   explicit Collector(std::string_view where) : where_(where) {}
 
+  // Ready for the next document, when the reader is reused.
+  void begin(std::string_view where) {
+    where_ = where;
+    findings.clear();
+    fatal_ = false;
+  }
+
   void warning(const x::SAXParseException&) override {}
   void error(const x::SAXParseException& e) override { add(e); }
   void fatalError(const x::SAXParseException& e) override {
@@ -177,17 +184,51 @@ SchemaValidator::SchemaValidator(const fs::path& dir) {
 
 SchemaValidator::~SchemaValidator() = default;
 
+// A SAX2 reader on the grammar pool, with its hardening and handlers. Making
+// one allocates a scanner, its buffers and validators, about as much work as
+// validating a small document, so validate() reuses them.
+struct SchemaValidator::Reader {
+  explicit Reader(x::XMLGrammarPool* pool) : handler("") {
+    security.setEntityExpansionLimit(kEntityExpansionLimit);
+    reader = make_reader(pool, security, resolver, handler, false);
+  }
+  x::SecurityManager security;
+  RefuseAll resolver;
+  Collector handler;
+  std::unique_ptr<x::SAX2XMLReaderImpl> reader;
+};
+
+std::unique_ptr<SchemaValidator::Reader> SchemaValidator::take_reader() const {
+  {
+    const std::lock_guard lock(readers_mutex_);
+    if (!readers_.empty()) {
+      auto reader = std::move(readers_.back());
+      readers_.pop_back();
+      return reader;
+    }
+  }
+  return std::make_unique<Reader>(pool_.get());
+}
+
+void SchemaValidator::give_back(std::unique_ptr<Reader> reader) const {
+  const std::lock_guard lock(readers_mutex_);
+  if (readers_.size() < kMaxIdleReaders) readers_.push_back(std::move(reader));
+}
+
 std::vector<Finding> SchemaValidator::validate(std::string_view bytes,
                                                std::string_view where) const {
-  x::SecurityManager security;
-  security.setEntityExpansionLimit(kEntityExpansionLimit);
-  RefuseAll resolver;
-  Collector handler(where);
-  auto reader = make_reader(pool_.get(), security, resolver, handler, false);
-  const x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
-                                    u"passerelle-cda");
+  auto reader = take_reader();
+  Collector& handler = reader->handler;
+  handler.begin(where);
+  x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
+                              u"passerelle-cda");
+  source.setCopyBufToStream(false);  // read the caller's bytes, no copy of the document
+  // A parse that ended in an exception may leave the reader half-way: it is
+  // dropped, not reused.
+  bool reusable = false;
   try {
-    reader->parse(source);
+    reader->reader->parse(source);
+    reusable = true;
   } catch (const TooManyFindings&) {
   } catch (const Failure& failure) {
     handler.findings.push_back({"XSD", Severity::Error, std::string(where), failure.what()});
@@ -201,7 +242,10 @@ std::vector<Finding> SchemaValidator::validate(std::string_view bytes,
     handler.findings.push_back(
         {"XSD", Severity::Error, std::string(where), xml::utf8(e.getMessage())});
   }
-  return std::move(handler.findings);
+  std::vector<Finding> findings = std::move(handler.findings);
+  handler.begin("");
+  if (reusable) give_back(std::move(reader));
+  return findings;
 }
 
 }  // namespace passerelle::cda::detail

@@ -1,33 +1,39 @@
-// SchemaValidator::parse: one Xerces DOM parse that validates against the
-// cached grammar pool while it builds the tree, so full CDA validation reads
-// the document once instead of a SAX pass for the XSD plus a DOM parse for the
-// rules (bench/README.md, cda_validation). The walls are those of
-// core/src/xml.cpp's hardened parser, in the same order: size checked before
-// Xerces starts; DOCTYPE refused by the doctypeDecl callback, before any
-// internal subset is read, so no entity is ever declared; default entity
-// resolution and external DTDs off, a resolver refusing every request, no
-// schema loaded from document hints; an entity-expansion limit; depth and
+// SchemaValidator::parse: one Xerces parse that validates against the cached
+// grammar pool while it builds what the rules read, so full CDA validation
+// reads the document once (bench/README.md, cda_validation). The walls are
+// those of core/src/xml.cpp's hardened parser, shared through
+// core/xml_hardening.hpp: size and a prolog DOCTYPE checked before Xerces
+// starts; DOCTYPE refused again by the doctypeDecl callback (any encoding),
+// before any internal subset is read, so no entity is ever declared; default
+// entity resolution and external DTDs off, a resolver refusing every request,
+// no schema loaded from document hints; an entity-expansion limit; depth and
 // attribute count checked as each element starts. Well-formedness and
 // hardening errors end the parse (Failure, codes as xml::parse); validity
 // errors become "XSD" findings and the parse goes on, so the rules still see
 // the tree.
 //
-// Validation changes the tree in two ways the rules must not see: Xerces adds
-// the schema's default and fixed attributes, and it knows which whitespace is
-// ignorable. Defaulted attributes are filtered out here, so the rules read
-// the document as written; ignorable whitespace (text between elements of
-// element-only content) is dropped, which no rule reads and which spares the
-// DOM a third of its nodes; so are comments.
+// What is built. The rules read the header and the body only down to its
+// sections (R-CDA-44..46) and nonXMLBody text, and a Xerces 3.2 DOM costs
+// more to build and walk than the scan itself (every node link goes through
+// a dynamic_cast). So when the root is hl7:ClinicalDocument the callbacks
+// build the header tree of tree.hpp, and a Xerces DOM only when the caller
+// asks for one (the gateway's metadata agreement reads it); what lies inside
+// an hl7:section is validated by the scanner as usual but added to neither:
+// the section elements stay, empty. An enveloped document (ds:Signature,
+// xsl:stylesheet) gets its DOM built whole, since its ClinicalDocument is
+// located there, serialised and validated again on its own.
 //
-// The rules read the header and the body only down to its sections
-// (R-CDA-44..46), and building Xerces DOM nodes costs more than validating
-// them (bench/README.md). So when the root is hl7:ClinicalDocument, what lies
-// inside an hl7:section is validated by the scanner as usual but never added
-// to the tree: the section elements stay, empty. An enveloped document
-// (ds:Signature, xsl:stylesheet) is built whole, since its ClinicalDocument
-// is serialised and validated again on its own.
+// Validation changes the document in two ways the rules must not see: Xerces
+// adds the schema's default and fixed attributes, and it knows which
+// whitespace is ignorable. Defaulted attributes are left out of both trees,
+// so the rules read the document as written; ignorable whitespace (text
+// between elements of element-only content) is dropped, which no rule reads;
+// so are comments.
 
+#include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLAttr.hpp>
@@ -40,21 +46,19 @@
 #include <xercesc/util/PlatformUtils.hpp>
 #include <xercesc/util/RefVectorOf.hpp>
 #include <xercesc/util/SecurityManager.hpp>
-#include <xercesc/util/XMLEntityResolver.hpp>
 #include <xercesc/util/XMLException.hpp>
-#include <xercesc/util/XMLResourceIdentifier.hpp>
 #include <xercesc/util/XMLString.hpp>
+#include <xercesc/validators/schema/SchemaElementDecl.hpp>
 
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
+#include "passerelle/core/xml_hardening.hpp"
 #include "schema.hpp"
 
 namespace passerelle::cda::detail {
 namespace {
 
 namespace x = xercesc;
-
-constexpr XMLSize_t kEntityExpansionLimit = 100;
 
 std::string where_at(std::string_view location, XMLFileLoc line, XMLFileLoc column) {
   std::string out(location);
@@ -63,48 +67,26 @@ std::string where_at(std::string_view location, XMLFileLoc line, XMLFileLoc colu
   return out;
 }
 
-class RefuseEverything final : public x::XMLEntityResolver {
- public:
-  explicit RefuseEverything(std::string_view location) : location_(location) {}
-  x::InputSource* resolveEntity(x::XMLResourceIdentifier* id) override {
-    throw Failure(
-        codes::kForbiddenXmlConstruct, std::string(location_),
-        "external reference refused: " + xml::utf8(id != nullptr ? id->getSystemId() : nullptr));
-  }
-
- private:
-  std::string_view location_;
-};
-
 class ValidatingParser final : public x::XercesDOMParser {
  public:
   ValidatingParser(x::XMLGrammarPool* pool, const xml::Limits& limits, std::string_view location,
-                   std::vector<Finding>& findings)
+                   std::vector<Finding>& findings, bool with_dom)
       : x::XercesDOMParser(nullptr, x::XMLPlatformUtils::fgMemoryManager, pool),
         limits_(limits),
         location_(location),
         findings_(findings),
-        resolver_(location) {
-    setDoNamespaces(true);
+        resolver_(location),
+        with_dom_(with_dom) {
+    xml::harden(*this, resolver_, security_);  // as xml::parse; never follows xsi:schemaLocation
     setValidationScheme(Val_Always);
     setDoSchema(true);
     setValidationSchemaFullChecking(false);
     setHandleMultipleImports(true);
-    setLoadSchema(false);  // never follow xsi:schemaLocation
     useCachedGrammarInParse(true);
     cacheGrammarFromParse(false);
-    setLoadExternalDTD(false);
-    setSkipDTDValidation(true);
-    setDisableDefaultEntityResolution(true);
-    setXMLEntityResolver(&resolver_);
-    setCreateEntityReferenceNodes(false);
-    setDoXInclude(false);
-    setExitOnFirstFatalError(true);
     setIncludeIgnorableWhitespace(false);
     setCreateCommentNodes(false);
     getScanner()->setErrorReporter(this);
-    security_.setEntityExpansionLimit(kEntityExpansionLimit);
-    setSecurityManager(&security_);
   }
 
   void doctypeDecl(const x::DTDElementDecl&, const XMLCh* const, const XMLCh* const, const bool,
@@ -138,23 +120,32 @@ class ValidatingParser final : public x::XercesDOMParser {
                     "more than " + std::to_string(limits_.max_attributes_per_element) +
                         " attributes on one element");
     }
-    if (is_root) prune_sections_ = is_hl7(decl, url_id, u"ClinicalDocument");
+    if (is_root) {
+      prune_sections_ = is_hl7(decl, url_id, u"ClinicalDocument");
+      build_dom_ = with_dom_ || !prune_sections_;
+    }
     if (!is_empty) ++depth_;
     if (pruning()) return;
     if (prune_sections_ && !is_empty && is_hl7(decl, url_id, u"section")) section_depth_ = depth_;
-    if (!defaulted) {
+    if (prune_sections_) add_to_tree(decl, url_id, attributes, attribute_count, is_empty);
+    if (!build_dom_) return;
+    if (!defaulted && !decl.hasAttDefs()) {
       XercesDOMParser::startElement(decl, url_id, prefix, attributes, attribute_count, is_empty,
                                     is_root);
-      return;
+    } else {
+      const x::RefVectorOf<x::XMLAttr>* written_attributes = &attributes;
+      if (defaulted) {
+        specified_.removeAllElements();
+        for (XMLSize_t i = 0; i < attribute_count; ++i) {
+          const x::XMLAttr* attribute = attributes.elementAt(i);
+          // The vector does not adopt and the base class only reads through it.
+          if (attribute->getSpecified()) specified_.addElement(const_cast<x::XMLAttr*>(attribute));
+        }
+        written_attributes = &specified_;
+      }
+      XercesDOMParser::startElement(without_defaults(decl), url_id, prefix, *written_attributes,
+                                    written, is_empty, is_root);
     }
-    specified_.removeAllElements();
-    for (XMLSize_t i = 0; i < attribute_count; ++i) {
-      const x::XMLAttr* attribute = attributes.elementAt(i);
-      // The vector does not adopt and the base class only reads through it.
-      if (attribute->getSpecified()) specified_.addElement(const_cast<x::XMLAttr*>(attribute));
-    }
-    XercesDOMParser::startElement(decl, url_id, prefix, specified_, specified_.size(), is_empty,
-                                  is_root);
   }
 
   void endElement(const x::XMLElementDecl& decl, const unsigned int url_id, const bool is_root,
@@ -162,23 +153,36 @@ class ValidatingParser final : public x::XercesDOMParser {
     const bool pruned = pruning();
     if (depth_ == section_depth_) section_depth_ = 0;
     --depth_;
-    if (!pruned) XercesDOMParser::endElement(decl, url_id, is_root, prefix);
+    if (pruned) return;
+    if (prune_sections_) tree_.end();
+    if (build_dom_) XercesDOMParser::endElement(decl, url_id, is_root, prefix);
   }
 
   void docCharacters(const XMLCh* const chars, const XMLSize_t length,
                      const bool cdata_section) override {
-    if (!pruning()) XercesDOMParser::docCharacters(chars, length, cdata_section);
+    if (pruning()) return;
+    if (prune_sections_) tree_.append_text(chars, length, cdata_section);
+    if (build_dom_) XercesDOMParser::docCharacters(chars, length, cdata_section);
   }
   void ignorableWhitespace(const XMLCh* const chars, const XMLSize_t length,
                            const bool cdata_section) override {
-    if (!pruning()) XercesDOMParser::ignorableWhitespace(chars, length, cdata_section);
+    if (build_dom_ && !pruning()) {
+      XercesDOMParser::ignorableWhitespace(chars, length, cdata_section);
+    }
   }
   void docComment(const XMLCh* const comment) override {
-    if (!pruning()) XercesDOMParser::docComment(comment);
+    if (build_dom_ && !pruning()) XercesDOMParser::docComment(comment);
   }
   void docPI(const XMLCh* const target, const XMLCh* const data) override {
-    if (!pruning()) XercesDOMParser::docPI(target, data);
+    if (build_dom_ && !pruning()) XercesDOMParser::docPI(target, data);
   }
+
+  // The header tree, when the root is hl7:ClinicalDocument.
+  std::optional<Tree> take_tree() {
+    if (!prune_sections_) return std::nullopt;
+    return std::move(tree_);
+  }
+  bool built_dom() const { return build_dom_; }
 
   // Non-fatal errors are validity errors: Xerces reports structure errors in
   // its validity domain and datatype errors with their exception code in the
@@ -203,6 +207,37 @@ class ValidatingParser final : public x::XercesDOMParser {
   }
 
  private:
+  // The DOM builder gives every element whose declaration has default or
+  // fixed attributes a map of "default attribute" nodes (unseen by
+  // getAttribute, but built for each such element: most hl7 elements). It
+  // reads only the names of the declaration it is given, so it gets a
+  // declaration with the same names and no attributes, one per declaration
+  // met in this parse.
+  const x::XMLElementDecl& without_defaults(const x::XMLElementDecl& decl) {
+    auto& bare = bare_decls_[&decl];
+    if (!bare) {
+      bare = std::make_unique<x::SchemaElementDecl>(decl.getElementName()->getPrefix(),
+                                                    decl.getBaseName(), decl.getURI());
+    }
+    return *bare;
+  }
+
+  void add_to_tree(const x::XMLElementDecl& decl, unsigned int url_id,
+                   const x::RefVectorOf<x::XMLAttr>& attributes, XMLSize_t attribute_count,
+                   bool is_empty) {
+    std::string ns;
+    if (url_id != getScanner()->getEmptyNamespaceId())
+      ns = xml::utf8(getScanner()->getURIText(url_id));
+    El& element = tree_.start(std::move(ns), xml::utf8(decl.getBaseName()));
+    for (XMLSize_t i = 0; i < attribute_count; ++i) {
+      const x::XMLAttr* attribute = attributes.elementAt(i);
+      if (attribute->getSpecified()) {
+        tree_.add_attribute(element, attribute->getQName(), attribute->getValue());
+      }
+    }
+    if (is_empty) tree_.end();
+  }
+
   // Inside an hl7:section of a plain ClinicalDocument (the section itself excluded).
   bool pruning() const { return section_depth_ != 0 && depth_ > section_depth_; }
 
@@ -220,11 +255,17 @@ class ValidatingParser final : public x::XercesDOMParser {
   const xml::Limits& limits_;
   std::string_view location_;
   std::vector<Finding>& findings_;
-  RefuseEverything resolver_;
+  xml::RefuseEntities resolver_;
   x::SecurityManager security_;
   // Borrowed pointers to the scanner's attributes, defaulted ones left out.
   x::RefVectorOf<x::XMLAttr> specified_{16, false};
+  std::unordered_map<const x::XMLElementDecl*, std::unique_ptr<x::SchemaElementDecl>> bare_decls_;
   std::size_t depth_ = 0;
+  const bool with_dom_;
+  bool build_dom_ = true;
+  Tree tree_;
+  // A plain ClinicalDocument: the header tree is built and section content
+  // left out (of the DOM too, when one is built).
   bool prune_sections_ = false;
   std::size_t section_depth_ = 0;  // depth of the hl7:section being pruned, 0 = none
 };
@@ -232,16 +273,13 @@ class ValidatingParser final : public x::XercesDOMParser {
 }  // namespace
 
 ValidatedDocument SchemaValidator::parse(std::string_view bytes, std::string_view where,
-                                         const xml::Limits& limits) const {
-  if (bytes.size() > limits.max_bytes) {
-    throw Failure(codes::kXmlLimitExceeded, std::string(where),
-                  "document of " + std::to_string(bytes.size()) + " bytes exceeds " +
-                      std::to_string(limits.max_bytes));
-  }
+                                         bool with_dom, const xml::Limits& limits) const {
+  xml::check_before_parse(bytes, limits, where);
   std::vector<Finding> findings;
-  ValidatingParser parser(pool_.get(), limits, where, findings);
-  const x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
-                                    u"passerelle-cda");
+  ValidatingParser parser(pool_.get(), limits, where, findings, with_dom);
+  x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
+                              u"passerelle-cda");
+  source.setCopyBufToStream(false);  // read the caller's bytes, no copy of the document
   try {
     parser.parse(source);
   } catch (const Failure&) {
@@ -255,11 +293,16 @@ ValidatedDocument SchemaValidator::parse(std::string_view bytes, std::string_vie
   } catch (const x::DOMException& e) {
     throw Failure(codes::kMalformedXml, std::string(where), xml::utf8(e.getMessage()));
   }
-  std::unique_ptr<x::DOMDocument, xml::DocumentRelease> doc(parser.adoptDocument());
-  if (doc == nullptr || doc->getDocumentElement() == nullptr) {
+  ValidatedDocument out{std::nullopt, parser.take_tree(), std::move(findings)};
+  if (parser.built_dom()) {
+    std::unique_ptr<x::DOMDocument, xml::DocumentRelease> doc(parser.adoptDocument());
+    if (doc != nullptr && doc->getDocumentElement() != nullptr)
+      out.document.emplace(std::move(doc));
+  }
+  if (!out.document && (!out.tree || out.tree->root() == nullptr)) {
     throw Failure(codes::kMalformedXml, std::string(where), "no document element");
   }
-  return {xml::Document(std::move(doc)), std::move(findings)};
+  return out;
 }
 
 }  // namespace passerelle::cda::detail

@@ -72,12 +72,14 @@ std::vector<Finding> Validator::validate(std::string_view cda_bytes,
                                          const DocumentVisitor& with_document) const {
   std::vector<Finding> findings;
   std::optional<xml::Document> doc;
-  // One parse: with the schema on, the DOM the rules read is built by the
-  // validating parse itself.
+  std::optional<detail::Tree> tree;
+  // One parse: with the schema on, the validating parse itself builds the
+  // header tree the rules read, and the DOM only when the caller wants it.
   try {
     if (impl_->schema) {
-      auto validated = impl_->schema->parse(cda_bytes, "");
-      doc.emplace(std::move(validated.document));
+      auto validated = impl_->schema->parse(cda_bytes, "", with_document != nullptr);
+      doc = std::move(validated.document);
+      tree = std::move(validated.tree);
       findings = std::move(validated.findings);
     } else {
       doc.emplace(xml::parse(cda_bytes, {}, ""));
@@ -87,20 +89,26 @@ std::vector<Finding> Validator::validate(std::string_view cda_bytes,
     findings.push_back({"XML", Severity::Error, error.location, error.code + ": " + error.message});
     return findings;
   }
-  auto located = locate_clinical_document(doc->root());
-  if (auto* finding = std::get_if<Finding>(&located)) {
-    findings.clear();  // the envelope itself has no grammar: only the location matters
-    findings.push_back(std::move(*finding));
-    return findings;
-  }
-  const auto& cda = std::get<LocatedDocument>(located);
-  if (impl_->schema && cda.envelope != Envelope::Plain) {
-    // Signed or self-presenting: the grammar knows no envelope, so validate
-    // the ClinicalDocument on its own (a second pass, for these rare shapes).
-    findings = impl_->schema->validate(xml::serialize(*cda.element), "extracted ClinicalDocument");
+  const xercesc::DOMElement* clinical_document = nullptr;
+  if (doc) {
+    auto located = locate_clinical_document(doc->root());
+    if (auto* finding = std::get_if<Finding>(&located)) {
+      findings.clear();  // the envelope itself has no grammar: only the location matters
+      findings.push_back(std::move(*finding));
+      return findings;
+    }
+    const auto& cda = std::get<LocatedDocument>(located);
+    clinical_document = cda.element;
+    if (impl_->schema && cda.envelope != Envelope::Plain) {
+      // Signed or self-presenting: the grammar knows no envelope, so validate
+      // the ClinicalDocument on its own (a second pass, for these rare shapes).
+      findings =
+          impl_->schema->validate(xml::serialize(*cda.element), "extracted ClinicalDocument");
+    }
+    if (!tree) tree = detail::tree_from_dom(*cda.element);
   }
 
-  const detail::El& root = *cda.element;
+  const detail::El& root = *tree->root();
   bool n1 = false;
   if (auto* component = detail::kid(root, "component")) {
     n1 = detail::kid(*component, "nonXMLBody") != nullptr &&
@@ -118,7 +126,7 @@ std::vector<Finding> Validator::validate(std::string_view cda_bytes,
   detail::check_body(ctx, root);
   detail::check_datatypes(ctx, root);
   detail::check_closed_template(ctx, root);
-  if (with_document) with_document(root);
+  if (with_document && clinical_document != nullptr) with_document(*clinical_document);
   return findings;
 }
 

@@ -36,6 +36,7 @@
 
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
+#include "passerelle/core/xml_hardening.hpp"
 #include "xml_prolog.hpp"
 
 namespace passerelle::xml {
@@ -54,40 +55,17 @@ std::string where(std::string_view location, XMLFileLoc line, XMLFileLoc column)
   return out;
 }
 
-class RefuseAllEntities final : public x::XMLEntityResolver {
- public:
-  explicit RefuseAllEntities(std::string_view location) : location_(location) {}
-  x::InputSource* resolveEntity(x::XMLResourceIdentifier* id) override {
-    throw Failure(
-        codes::kForbiddenXmlConstruct, std::string(location_),
-        "external reference refused: " + utf8(id != nullptr ? id->getSystemId() : nullptr));
-  }
-
- private:
-  std::string_view location_;
-};
-
 class HardenedParser final : public x::XercesDOMParser {
  public:
   HardenedParser(const Limits& limits, std::string_view location)
       : limits_(limits), location_(location), resolver_(location) {
-    setDoNamespaces(true);
+    harden(*this, resolver_, security_);
     setValidationScheme(Val_Never);
     setDoSchema(false);
-    setLoadSchema(false);
-    setLoadExternalDTD(false);
-    setSkipDTDValidation(true);
-    setDisableDefaultEntityResolution(true);
-    setXMLEntityResolver(&resolver_);
-    setCreateEntityReferenceNodes(false);
-    setDoXInclude(false);
-    setExitOnFirstFatalError(true);
     // Routes scanner errors to error() below; XercesDOMParser only does so
     // once an ErrorHandler is set, and a handler would only see the message,
     // not the error code.
     getScanner()->setErrorReporter(this);
-    security_.setEntityExpansionLimit(kEntityExpansionLimit);
-    setSecurityManager(&security_);
   }
 
   void doctypeDecl(const x::DTDElementDecl&, const XMLCh* const, const XMLCh* const, const bool,
@@ -145,12 +123,42 @@ class HardenedParser final : public x::XercesDOMParser {
 
   const Limits& limits_;
   std::string_view location_;
-  RefuseAllEntities resolver_;
+  RefuseEntities resolver_;
   x::SecurityManager security_;
   std::size_t depth_ = 0;
 };
 
 }  // namespace
+
+x::InputSource* RefuseEntities::resolveEntity(x::XMLResourceIdentifier* id) {
+  throw Failure(codes::kForbiddenXmlConstruct, std::string(location_),
+                "external reference refused: " + utf8(id != nullptr ? id->getSystemId() : nullptr));
+}
+
+void check_before_parse(std::string_view bytes, const Limits& limits, std::string_view location) {
+  if (bytes.size() > limits.max_bytes) {
+    throw Failure(codes::kXmlLimitExceeded, std::string(location),
+                  "document of " + std::to_string(bytes.size()) + " bytes exceeds " +
+                      std::to_string(limits.max_bytes));
+  }
+  if (prolog_has_doctype(bytes)) {
+    throw Failure(codes::kForbiddenXmlConstruct, std::string(location), "DOCTYPE is not allowed");
+  }
+}
+
+void harden(x::XercesDOMParser& parser, RefuseEntities& resolver, x::SecurityManager& security) {
+  parser.setDoNamespaces(true);
+  parser.setLoadSchema(false);
+  parser.setLoadExternalDTD(false);
+  parser.setSkipDTDValidation(true);
+  parser.setDisableDefaultEntityResolution(true);
+  parser.setXMLEntityResolver(&resolver);
+  parser.setCreateEntityReferenceNodes(false);
+  parser.setDoXInclude(false);
+  parser.setExitOnFirstFatalError(true);
+  security.setEntityExpansionLimit(kEntityExpansionLimit);
+  parser.setSecurityManager(&security);
+}
 
 Runtime::Runtime() { x::XMLPlatformUtils::Initialize(); }
 Runtime::~Runtime() { x::XMLPlatformUtils::Terminate(); }
@@ -164,18 +172,12 @@ Document::Document(std::unique_ptr<x::DOMDocument, DocumentRelease> doc) : doc_(
 x::DOMElement& Document::root() const { return *doc_->getDocumentElement(); }
 
 Document parse(std::string_view bytes, const Limits& limits, std::string_view location) {
-  if (bytes.size() > limits.max_bytes) {
-    throw Failure(codes::kXmlLimitExceeded, std::string(location),
-                  "document of " + std::to_string(bytes.size()) + " bytes exceeds " +
-                      std::to_string(limits.max_bytes));
-  }
-  if (prolog_has_doctype(bytes)) {
-    throw Failure(codes::kForbiddenXmlConstruct, std::string(location), "DOCTYPE is not allowed");
-  }
+  check_before_parse(bytes, limits, location);
 
   HardenedParser parser(limits, location);
-  const x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
-                                    u"passerelle-input");
+  x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
+                              u"passerelle-input");
+  source.setCopyBufToStream(false);  // Xerces reads `bytes` in place: no copy of the document
   try {
     parser.parse(source);
   } catch (const Failure&) {

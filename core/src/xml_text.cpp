@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "passerelle/core/xml.hpp"
+#include "passerelle/core/xml_utf8.hpp"
 
 namespace passerelle::xml {
 namespace {
@@ -74,19 +75,23 @@ char32_t next_code_point(std::string_view text, std::size_t& i) {
 
 }  // namespace
 
-std::string utf8(const XMLCh* text) {
-  std::string out;
-  if (text == nullptr) return out;
-  for (const XMLCh* p = text; *p != 0; ++p) {
-    char32_t cp = *p;
-    if (cp >= 0xD800 && cp <= 0xDBFF && p[1] >= 0xDC00 && p[1] <= 0xDFFF) {
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (p[1] - 0xDC00);
-      ++p;
+void append_as_utf8(std::string& out, std::u16string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char32_t cp = text[i];
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < text.size() && text[i + 1] >= 0xDC00 &&
+        text[i + 1] <= 0xDFFF) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (text[i + 1] - 0xDC00);
+      ++i;
     } else if (cp >= 0xD800 && cp <= 0xDFFF) {
       cp = kReplacement;
     }
     append_utf8(out, cp);
   }
+}
+
+std::string utf8(const XMLCh* text) {
+  std::string out;
+  if (text != nullptr) append_as_utf8(out, text);
   return out;
 }
 

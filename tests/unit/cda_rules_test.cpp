@@ -5,6 +5,7 @@
 // corpus and the committed mutations are in integration/cda_corpus_test.cpp.
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -156,6 +157,72 @@ BOOST_AUTO_TEST_CASE(the_one_validating_parse_keeps_the_xml_limits) {
       global->validator->validate(replace(n3(), "<section>", "<section><bogus/>"));
   BOOST_TEST((rules(section_error, Severity::Error, true) == std::set<std::string>{"XSD"}),
              dump(section_error));
+}
+
+// Without a DocumentVisitor the rules read the header tree the validating
+// parse builds (cda/src/tree.hpp) and no DOM is made; with one, the DOM is
+// built too. Both must give the same findings, in the same order, with the
+// same locations, on every committed mutation and on the envelopes.
+BOOST_AUTO_TEST_CASE(findings_are_the_same_with_and_without_the_dom) {
+  std::vector<std::string> documents{n3(), n1()};
+  const std::string body = n3().substr(n3().find("<ClinicalDocument"));
+  documents.push_back("<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:Object>" +
+                      replace(body, "<title>Mesures</title>", "<title/>") +
+                      "</ds:Object></ds:Signature>");
+  const std::filesystem::path mutations =
+      std::filesystem::path(PASSERELLE_SOURCE_DIR) / "tests/fixtures/cda/mutations";
+  for (const auto& entry : std::filesystem::directory_iterator(mutations)) {
+    if (entry.path().extension() == ".xml") {
+      documents.push_back(fixture("mutations/" + entry.path().filename().string()));
+    }
+  }
+  BOOST_TEST(documents.size() > 40u);
+  std::size_t with_findings = 0;
+  for (const auto& doc : documents) {
+    bool visited = false;
+    const auto plain = global->validator->validate(doc);
+    const auto with_dom =
+        global->validator->validate(doc, [&](const xercesc::DOMElement&) { visited = true; });
+    BOOST_TEST(visited);
+    BOOST_TEST(plain == with_dom, "without the DOM:" << dump(plain) << "\nwith:" << dump(with_dom));
+    with_findings += plain.empty() ? 0 : 1;
+  }
+  BOOST_TEST(with_findings >= documents.size() - 2);  // the mutations and the envelope
+}
+
+// The mixed-content checks look at text nodes, not CDATA sections (as they
+// did on the DOM); text content includes both.
+BOOST_AUTO_TEST_CASE(cdata_counts_as_text_content_not_as_a_text_node) {
+  const auto cdata_name =
+      replace(n3(), "<assignedPerson><name><family>MARTIN</family><given>Paul</given></name>",
+              "<assignedPerson><name><![CDATA[MARTIN Paul]]></name>");
+  for (const bool with_dom : {false, true}) {
+    const auto findings =
+        with_dom ? global->validator->validate(cdata_name, [](const xercesc::DOMElement&) {})
+                 : global->validator->validate(cdata_name);
+    BOOST_TEST((rules(findings, Severity::Error, true) == std::set<std::string>{"R-CDA-52"}),
+               dump(findings));
+    BOOST_TEST(dump(findings).find("empty name") != std::string::npos, dump(findings));
+  }
+  const auto cdata_title =
+      replace(n3(), "<title>Mesures</title>", "<title><![CDATA[Mesures]]></title>");
+  const auto findings = global->validator->validate(cdata_title);
+  BOOST_TEST(findings.empty(), dump(findings));
+}
+
+BOOST_AUTO_TEST_CASE(empty_elements_do_not_lift_the_depth_limit) {
+  std::string deep = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\">";
+  for (int i = 0; i < 300; ++i) deep += "<a><e/>";
+  for (int i = 0; i < 300; ++i) deep += "</a>";
+  deep += "</ClinicalDocument>";
+  for (const bool with_dom : {false, true}) {
+    const auto findings = with_dom
+                              ? global->validator->validate(deep, [](const xercesc::DOMElement&) {})
+                              : global->validator->validate(deep);
+    BOOST_TEST_REQUIRE(findings.size() == 1u, dump(findings));
+    BOOST_TEST(findings[0].message.find("XmlLimitExceeded") != std::string::npos,
+               findings[0].message);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(unknown_root_is_not_located) {
