@@ -6,7 +6,6 @@
 // Folders, Associations, each by registration order then entryUUID).
 
 #include <algorithm>
-#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -84,9 +83,9 @@ struct Context {
   std::optional<Sql> deferred;
 };
 
-// The last and only statement of a query that finds objects: deferred, so
-// the objects are read in the same statement (defer_found) and a query that
-// needs no other statement runs without a transaction.
+// The statement that finds a query's objects. When it is the query's only
+// one, it is deferred: StoredQueries::run reads the objects in the same
+// statement (found_with_objects), without a transaction.
 void add_found(Context& c, Sql q) {
   if (c.found.ids().empty() && !c.deferred) {
     c.deferred = std::move(q);
