@@ -17,6 +17,7 @@
 #include <string>
 #include <utility>
 
+#include "foreign_lot_signers.hpp"
 #include "lot_signing.hpp"
 #include "passerelle/core/xml.hpp"
 #include "passerelle/gateway/xds_service.hpp"
@@ -184,6 +185,104 @@ BOOST_AUTO_TEST_CASE(signature_without_signs_association_is_refused) {
   }
   BOOST_TEST(found, describe(answer));
   BOOST_TEST(gateway.counts().objects == 0);
+}
+
+// ---- lots signed the way the public DMP signers sign (foreign_lot_signers.hpp) ----
+
+namespace {
+
+// A fresh lot of the two agreeing CDA fixtures (tests/fixtures/cda/agreement/,
+// as xds_transactions_test.cpp sends them under the dmp profile, so they
+// pass the cda/ checks) with the signature DocumentEntry; no signature part.
+SignedLotGateway::Lot fresh_cda_lot(SignedLotGateway& gateway) {
+  SignedLotGateway::Lot lot;
+  lot.metadata = cda_metadata(with_signature_entry(
+      with_fresh_unique_ids(two_document_metadata(), std::to_string(500 + ++gateway.salt))));
+  const auto cda = [&](const std::string& fixture, const std::string& fixture_id,
+                       const std::string& entry) {
+    return replace_all(read_fixture(fixture), "\"" + fixture_id + "\"",
+                       "\"" + document_unique_id(lot.metadata, entry) + "\"");
+  };
+  lot.parts = {{"Document01", "text/xml",
+                cda("cda/agreement/document01.xml", "1.2.250.1.999.1.1.20240502.1", "Document01")},
+               {"Document02", "text/xml",
+                cda("cda/agreement/document02.xml", "1.2.250.1.999.1.1.20240503.1", "Document02")}};
+  return lot;
+}
+
+// `lot` plus a signature part made by `signer` with a C14N-with-comments
+// transform on each CDA reference (the digest of the canonical form), the
+// signature's Id being the signature entry's uniqueId as both signers write it.
+void sign_like(Signer signer, SignedLotGateway::Lot& lot) {
+  std::vector<ForeignReference> references;
+  for (const Part& part : lot.parts) {
+    references.push_back({document_unique_id(lot.metadata, part.id),
+                          c14n_with_comments(part.bytes),
+                          {xmlSecTransformInclC14NWithCommentsId}});
+  }
+  ForeignOptions options;
+  options.signature_id = document_unique_id(lot.metadata, kSignatureEntryId);
+  lot.parts.push_back({kSignatureEntryId, "text/xml",
+                       foreign_signature(signer, submission_set_unique_id(lot.metadata), references,
+                                         key_of("structure"), options)});
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(lot_signed_like_the_csharp_dmp_kit_is_stored) {
+  SignedLotGateway gateway;
+  auto lot = fresh_cda_lot(gateway);
+  sign_like(Signer::CSharpKit, lot);
+  const std::string& signed_lot = lot.parts.back().bytes;
+  BOOST_TEST_REQUIRE(signed_lot.find("#rsa-sha1") != std::string::npos);
+  BOOST_TEST_REQUIRE(signed_lot.find("<ds:Transform Algorithm=\"" + std::string(kC14nWithComments) +
+                                     "\"/>") != std::string::npos);
+  BOOST_TEST_REQUIRE(signed_lot.find("xmlns:xades=\"" + std::string(kXades132) + "\"") !=
+                     std::string::npos);
+  // The CDAs are sent as the fixtures are (XML declaration, comments), not
+  // in the canonical form the manifest digests.
+  BOOST_TEST_REQUIRE(lot.parts[0].bytes != c14n_with_comments(lot.parts[0].bytes));
+  const auto answer = gateway.provide(lot);
+  BOOST_TEST_REQUIRE(answer.success(), describe(answer));
+  BOOST_TEST(answer.errors.empty(), describe(answer));
+  BOOST_TEST(gateway.counts().documents == 3);  // the two CDAs and the signature
+  BOOST_TEST(gateway.counts().contents == 3);
+}
+
+BOOST_AUTO_TEST_CASE(lot_signed_like_drimbox_with_xades_111_is_stored) {
+  SignedLotGateway gateway;
+  auto lot = fresh_cda_lot(gateway);
+  // DRIMbox canonicalises the CDA before sending it.
+  for (Part& part : lot.parts) part.bytes = c14n_with_comments(part.bytes);
+  sign_like(Signer::Drimbox, lot);
+  const std::string& signed_lot = lot.parts.back().bytes;
+  BOOST_TEST_REQUIRE(signed_lot.find("<QualifyingProperties xmlns=\"" + std::string(kXades111) +
+                                     "\"") != std::string::npos);
+  BOOST_TEST_REQUIRE(
+      signed_lot.find("Type=\"http://uri.etsi.org/01903/v1.1.1#SignedProperties\"") !=
+      std::string::npos);
+  const auto answer = gateway.provide(lot);
+  BOOST_TEST_REQUIRE(answer.success(), describe(answer));
+  BOOST_TEST(answer.errors.empty(), describe(answer));
+  BOOST_TEST(gateway.counts().documents == 3);
+  BOOST_TEST(gateway.counts().contents == 3);
+}
+
+BOOST_AUTO_TEST_CASE(lot_signed_like_the_csharp_dmp_kit_with_an_altered_cda_is_refused) {
+  SignedLotGateway gateway;
+  auto lot = fresh_cda_lot(gateway);
+  sign_like(Signer::CSharpKit, lot);
+  // The patient's house number: outside what the cda/ checks compare with
+  // the metadata, so only the signature can catch it.
+  const std::string before = lot.parts[0].bytes;
+  lot.parts[0].bytes = replace_all(lot.parts[0].bytes, "<houseNumber>28</houseNumber>",
+                                   "<houseNumber>29</houseNumber>");
+  BOOST_TEST_REQUIRE(c14n_with_comments(lot.parts[0].bytes) != c14n_with_comments(before));
+  expect_refused(gateway, gateway.provide(lot), signature::lot_codes::kDocumentAltered,
+                 kSignatureEntryId,
+                 "document urn:oid:" + document_unique_id(lot.metadata, "Document01") +
+                     " does not have the signed digest (of its canonical form, transform \"" +
+                     kC14nWithComments + "\")");
 }
 
 // ---- passerelle lot sign / lot verify on a LOT_DIR (docs/signature.md) ----

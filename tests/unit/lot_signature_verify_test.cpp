@@ -1,16 +1,12 @@
 #define BOOST_TEST_MODULE lot_signature_verify
 #include <boost/test/unit_test.hpp>
 // libxml2's tree, to re-sign a changed signature document (resigned()), and
-// xmlsec's templates, to sign lots the way the public DMP signers do.
+// xmlsec's transform ids, to choose a foreign signer's manifest transforms.
 #include <libxml/tree.h>
-#include <xmlsec/base64.h>
-#include <xmlsec/crypto.h>
-#include <xmlsec/templates.h>
 #include <xmlsec/transforms.h>
 
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "foreign_lot_signers.hpp"
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/signature/lot_signature.hpp"
@@ -27,7 +24,7 @@
 namespace signature = passerelle::signature;
 namespace lot_codes = passerelle::signature::lot_codes;
 using passerelle::Failure;
-using passerelle::testing::pki;
+using namespace passerelle::testing;  // pki, TempDir and foreign_lot_signers.hpp
 
 namespace {
 
@@ -104,15 +101,6 @@ void set_manifest_digest(std::string& xml, const std::string& uri, const std::st
 void empty_element(std::string& xml, const std::string& element, std::size_t from = 0) {
   const std::size_t start = xml.find("<" + element + ">", from) + element.size() + 2;
   xml.erase(start, xml.find("</" + element + ">", start) - start);
-}
-
-xmlNode* element_named(xmlNode* node, const char* local) {
-  for (; node != nullptr; node = node->next) {
-    if (node->type != XML_ELEMENT_NODE) continue;
-    if (std::string(reinterpret_cast<const char*>(node->name)) == local) return node;
-    if (xmlNode* found = element_named(node->children, local)) return found;
-  }
-  return nullptr;
 }
 
 // `signed_lot`, changed by the caller, signed again with `key`: SignedInfo
@@ -350,203 +338,10 @@ BOOST_AUTO_TEST_CASE(not_a_signature_and_doctype_are_refused) {
 }
 
 // ---------------------------------------------------------------------------
-// Lots signed the way the two public DMP signers sign (docs/signature.md):
-// the C# DMP integration kit (TLSiKitEditeur, XDSb_CVA.getXadesSignature)
-// and DRIMbox (ansforge/DRIM-M_DRIMbox, XadesSign.java). Both: RSA-SHA1,
-// SHA-1 digests, C14N 1.0 with comments on SignedInfo, the signature's Id is
-// the signature entry's uniqueId, the lot reference first with the zero hash
-// "AA==", a C14N-with-comments transform on each reference to a CDA, the
-// purpose as a ds:SignatureProperty. The kit: "ds:"/"xades:" prefixes, XAdES
-// 1.3.2, C14N-with-comments transform on the SignedInfo manifest reference,
-// SigningCertificate listing the signer and its CA. DRIMbox: default
-// namespaces, XAdES 1.1.1 (its own SignedProperties Type, CertDigest's
-// DigestMethod/DigestValue in the XAdES namespace), no SignedInfo transforms.
-// Built with xmlsec's templates and libxml2's tree, signed by
-// signature::sign() (which leaves manifest digests as written here).
+// Lots signed the way the two public DMP signers sign, built by
+// foreign_lot_signers.hpp (docs/signature.md).
 
 namespace {
-
-const char* kSha1 = "http://www.w3.org/2000/09/xmldsig#sha1";
-const char* kXades132 = "http://uri.etsi.org/01903/v1.3.2#";
-const char* kXades111 = "http://uri.etsi.org/01903/v1.1.1#";
-const char* kC14nWithComments = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments";
-const std::string kSignatureOid = "1.2.250.1.999.1.1.7898.5.1";
-
-enum class Signer { CSharpKit, Drimbox };
-
-struct ForeignReference {
-  std::string unique_id;
-  std::string digested;  // the octets whose SHA-1 the manifest gives
-  std::vector<xmlSecTransformId> transforms;
-  const char* inclusive_prefixes = nullptr;  // exclusive C14N's InclusiveNamespaces
-};
-
-struct ForeignOptions {
-  std::string signed_properties_type;  // instead of the signer's own
-  bool cert_digest_in_ds = false;      // ds:DigestMethod/Value under a 1.1.1 CertDigest
-  std::string serial;                  // instead of the signer certificate's
-  xmlSecTransformId lot_reference_transform = nullptr;
-};
-
-const xmlChar* x(const std::string& text) { return reinterpret_cast<const xmlChar*>(text.c_str()); }
-
-std::string base64(const std::string& raw) {
-  xmlChar* text =
-      xmlSecBase64Encode(reinterpret_cast<const xmlSecByte*>(raw.data()), raw.size(), 0);
-  std::string out(reinterpret_cast<const char*>(text));
-  xmlFree(text);
-  return out;
-}
-
-std::string sha1(const std::string& octets) {
-  return signature::document_digest(signature::LotDocument::from_bytes("", octets), kSha1);
-}
-
-// Now in a +01:00 zone with milliseconds, as .NET's DateTime.Now and Joda's
-// ISODateTimeFormat write it.
-std::string local_signing_time() {
-  const std::time_t now = std::time(nullptr) + 3600;
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S.123+01:00", &tm);
-  return text;
-}
-
-std::string foreign_signature(Signer signer, const std::string& lot_unique_id,
-                              const std::vector<ForeignReference>& documents,
-                              const signature::SigningKey& key,
-                              const ForeignOptions& options = {}) {
-  const bool kit = signer == Signer::CSharpKit;
-  const char* dsig = "http://www.w3.org/2000/09/xmldsig#";
-  signature::SignedXml document = signature::SignedXml::empty();
-  xmlNode* root = xmlSecTmplSignatureCreateNsPref(
-      document.doc(), xmlSecTransformInclC14NWithCommentsId, xmlSecTransformRsaSha1Id,
-      x(kSignatureOid), kit ? x("ds") : nullptr);
-  BOOST_REQUIRE(root != nullptr);
-  xmlDocSetRootElement(document.doc(), root);
-  xmlNs* ds = root->ns;
-  // A ds: element anywhere: under DRIMbox's default XAdES namespace it
-  // declares the XML-DSig namespace again, as XOM writes it.
-  const auto ds_child = [&](xmlNode* parent, const char* name, const std::string& text) {
-    xmlNode* node = xmlNewTextChild(parent, nullptr, x(name), text.empty() ? nullptr : x(text));
-    xmlSetNs(node, kit ? ds : xmlNewNs(node, x(dsig), nullptr));
-    return node;
-  };
-
-  const std::string properties_id = kit ? "SignedProperties-Signature01" : "S0-SignedProperties";
-  const std::string properties_type = !options.signed_properties_type.empty()
-                                          ? options.signed_properties_type
-                                      : kit ? "http://uri.etsi.org/01903#SignedProperties"
-                                            : "http://uri.etsi.org/01903/v1.1.1#SignedProperties";
-  xmlNode* manifest_reference =
-      xmlSecTmplSignatureAddReference(root, xmlSecTransformSha1Id, nullptr, x("#IHEManifest"),
-                                      x("http://www.w3.org/2000/09/xmldsig#Manifest"));
-  if (kit)
-    xmlSecTmplReferenceAddTransform(manifest_reference, xmlSecTransformInclC14NWithCommentsId);
-  BOOST_REQUIRE(xmlSecTmplSignatureAddReference(root, xmlSecTransformSha1Id, nullptr,
-                                                x("#" + properties_id), x(properties_type)));
-  BOOST_REQUIRE(xmlSecTmplKeyInfoAddX509Data(xmlSecTmplSignatureEnsureKeyInfo(root, nullptr)));
-
-  xmlNode* manifest = nullptr;
-  const auto add_manifest = [&] {
-    manifest = xmlSecTmplObjectAddManifest(
-        xmlSecTmplSignatureAddObject(root, nullptr, nullptr, nullptr), x("IHEManifest"));
-    const auto add = [&](const std::string& unique_id, const std::string& raw_digest,
-                         const std::vector<xmlSecTransformId>& transforms,
-                         const char* inclusive_prefixes) {
-      xmlNode* reference = xmlSecTmplManifestAddReference(manifest, xmlSecTransformSha1Id, nullptr,
-                                                          x("urn:oid:" + unique_id), nullptr);
-      for (const xmlSecTransformId transform : transforms) {
-        xmlNode* node = xmlSecTmplReferenceAddTransform(reference, transform);
-        if (transform == xmlSecTransformXPathId) {
-          xmlSecTmplTransformAddXPath(node, x("not(ancestor-or-self::comment())"), nullptr);
-        }
-        if (inclusive_prefixes != nullptr) {
-          xmlSecTmplTransformAddC14NInclNamespaces(node, x(inclusive_prefixes));
-        }
-      }
-      xmlNode* value = element_named(reference->children, "DigestValue");
-      BOOST_REQUIRE(value != nullptr);
-      xmlNodeSetContent(value, x(base64(raw_digest)));
-    };
-    std::vector<xmlSecTransformId> lot_transforms;
-    if (options.lot_reference_transform != nullptr) {
-      lot_transforms.push_back(options.lot_reference_transform);
-    }
-    add(lot_unique_id, std::string(1, '\0'), lot_transforms, nullptr);
-    for (const ForeignReference& reference : documents) {
-      add(reference.unique_id, sha1(reference.digested), reference.transforms,
-          reference.inclusive_prefixes);
-    }
-  };
-  const auto add_purpose = [&] {
-    xmlNode* properties = xmlNewChild(xmlSecTmplSignatureAddObject(root, nullptr, nullptr, nullptr),
-                                      ds, x("SignatureProperties"), nullptr);
-    xmlNode* property = xmlNewTextChild(properties, ds, x("SignatureProperty"),
-                                        x(std::string(signature::kSignaturePurposeOid)));
-    xmlNewProp(property, x("Id"), x("purposeOfSignature"));
-    xmlNewProp(property, x("Target"), x("#" + kSignatureOid));
-  };
-  if (kit) {
-    add_manifest();
-    add_purpose();
-  } else {
-    add_purpose();
-    add_manifest();
-  }
-
-  xmlNode* qualifying = xmlNewChild(xmlSecTmplSignatureAddObject(root, nullptr, nullptr, nullptr),
-                                    nullptr, x("QualifyingProperties"), nullptr);
-  xmlNs* xades = xmlNewNs(qualifying, x(kit ? kXades132 : kXades111), kit ? x("xades") : nullptr);
-  xmlSetNs(qualifying, xades);
-  xmlNewProp(qualifying, x("Target"), x("#" + kSignatureOid));
-  xmlNode* properties = xmlNewChild(qualifying, xades, x("SignedProperties"), nullptr);
-  xmlNewProp(properties, x("Id"), x(properties_id));
-  if (!kit) {
-    xmlNs* xsi = xmlNewNs(properties, x("http://www.w3.org/2001/XMLSchema-instance"), x("xsi"));
-    xmlNewNsProp(properties, xsi, x("schemaLocation"),
-                 x(std::string(kXades111) + " http://uri.etsi.org/01903/v1.1.1/XAdES.xsd"));
-  }
-  xmlNode* signed_signature =
-      xmlNewChild(properties, xades, x("SignedSignatureProperties"), nullptr);
-  xmlNewTextChild(signed_signature, xades, x("SigningTime"), x(local_signing_time()));
-  xmlNode* signing_certificate =
-      xmlNewChild(signed_signature, xades, x("SigningCertificate"), nullptr);
-  std::vector<signature::Certificate> certificates{key.certificate()};
-  if (kit) certificates.push_back(signature::certificates_from_pem(read(pki("ca.pem"))).front());
-  for (const signature::Certificate& certificate : certificates) {
-    xmlNode* cert = xmlNewChild(signing_certificate, xades, x("Cert"), nullptr);
-    xmlNode* cert_digest = xmlNewChild(cert, xades, x("CertDigest"), nullptr);
-    const bool digest_in_ds = kit || options.cert_digest_in_ds;
-    xmlNode* method = digest_in_ds ? ds_child(cert_digest, "DigestMethod", "")
-                                   : xmlNewChild(cert_digest, xades, x("DigestMethod"), nullptr);
-    xmlNewProp(method, x("Algorithm"), x(kSha1));
-    const std::string digest = base64(sha1(certificate.der));
-    if (digest_in_ds) {
-      ds_child(cert_digest, "DigestValue", digest);
-    } else {
-      xmlNewTextChild(cert_digest, xades, x("DigestValue"), x(digest));
-    }
-    xmlNode* issuer_serial = xmlNewChild(cert, xades, x("IssuerSerial"), nullptr);
-    std::string issuer = certificate.issuer;  // DRIMbox: Java's "CN=a, O=b"
-    for (std::size_t at = 0; !kit && (at = issuer.find(',', at)) != std::string::npos; at += 2) {
-      issuer.insert(at + 1, " ");
-    }
-    ds_child(issuer_serial, "X509IssuerName", issuer);
-    ds_child(issuer_serial, "X509SerialNumber",
-             options.serial.empty() || &certificate != &certificates.front() ? certificate.serial
-                                                                             : options.serial);
-  }
-  xmlNewChild(xmlNewChild(signed_signature, xades, x("SignaturePolicyIdentifier"), nullptr), xades,
-              x("SignaturePolicyImplied"), nullptr);
-  if (!kit) xmlNewChild(properties, xades, x("SignedDataObjectProperties"), nullptr);
-
-  signature::register_id(document, manifest, "Id");
-  signature::register_id(document, properties, "Id");
-  signature::sign(document, root, key);
-  return document.serialize();
-}
 
 // A CDA as the kit sends it (XmlDocument.OuterXml of its template): XML
 // declaration, comments, a single-quoted attribute, attributes out of
