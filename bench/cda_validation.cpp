@@ -157,7 +157,8 @@ void print_row(const char* name, const Stats& stats, double megabytes, std::size
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string corpus = "/work/shared/corpus/ans-cda/examples";
+  // The corpus beside the clone (../shared), as the tests find it.
+  std::string corpus = PASSERELLE_SOURCE_DIR "/../shared/corpus/ans-cda/examples";
   std::string schema_dir = PASSERELLE_SOURCE_DIR "/cda/schemas";
   std::string xmllint = "/usr/bin/xmllint";
   int repetitions = 5;
