@@ -37,6 +37,7 @@
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 #include "xds_client.hpp"
+#include "xds_gateway.hpp"
 
 namespace {
 
@@ -54,41 +55,19 @@ constexpr const char* kInsAuthority = "1.2.250.1.213.1.4.10";
 
 fs::path suite_dir() { return fs::path(PASSERELLE_SOURCE_DIR) / "conformance" / "suites" / "dmp"; }
 
-class DmpGateway {
- public:
-  DmpGateway() {
-    static int databases = 0;
-    const auto uri =
-        ThrowawayDatabase::shared().create_database("dmp_suite_" + std::to_string(++databases));
-    pool_ = std::make_shared<store::ConnectionPool>(uri, 4);
-    {
-      auto connection = pool_->acquire();
-      store::migrate(*connection);
-    }
-    auto profile = dmp_profile_without_lot_signatures();
-    BOOST_TEST_REQUIRE(profile->access_policy);  // the shipped dmp profile enforces the rules
-    TestServerOptions options;
-    options.db_uri = uri;
-    options.operator_token = kToken;
-    options.customize = [](gateway::ServerConfig& config) {
-      config.vihf = "required";
-      config.vihf_trust = pki("ca.pem");
-    };
-    options.router = gateway::make_xds_router(
-        gateway::XdsDependencies{pool_, std::move(profile), kTestRepository, {}});
-    server_ = std::make_unique<TestServer>(std::move(options));
-  }
+// The shipped dmp profile (lot signatures aside) with its access policy, a
+// VIHF required, and the operator API for the suite's record steps.
+XdsTestGateway dmp_gateway() {
+  auto profile = dmp_profile_without_lot_signatures();
+  BOOST_TEST_REQUIRE(profile->access_policy);  // the shipped dmp profile enforces the rules
+  XdsGatewayOptions options;
+  options.vihf = "required";
+  options.access_policy = true;
+  options.operator_token = kToken;
+  return XdsTestGateway(std::move(profile), std::move(options));
+}
 
-  std::string base() const {
-    return "https://localhost:" + std::to_string(server_->endpoint().port());
-  }
-
- private:
-  std::shared_ptr<store::ConnectionPool> pool_;
-  std::unique_ptr<TestServer> server_;
-};
-
-conformance::RunOptions suite_options(const DmpGateway& gateway, const fs::path& messages) {
+conformance::RunOptions suite_options(const XdsTestGateway& gateway, const fs::path& messages) {
   conformance::RunOptions options;
   options.registry_url = gateway.base() + gateway::kRegistryPath;
   options.repository_url = gateway.base() + gateway::kRepositoryPath;
@@ -135,7 +114,7 @@ std::string failures(const conformance::RunResult& result) {
 BOOST_TEST_GLOBAL_FIXTURE(Runtimes);
 
 BOOST_AUTO_TEST_CASE(every_test_of_the_dmp_suite_passes_against_our_gateway) {
-  DmpGateway gateway;
+  const auto gateway = dmp_gateway();
   TempDir reports("dmp-suite");
   const auto result = conformance::run_conformance(suite_options(gateway, reports.path()));
   BOOST_TEST_MESSAGE(result.summary_line() << " in " << result.seconds << " s");
@@ -184,7 +163,7 @@ BOOST_AUTO_TEST_CASE(every_test_of_the_dmp_suite_passes_against_our_gateway) {
 // access policy off, crashes our gateway on DeclareConsent: see the report
 // of issue 7; it cannot be a test until that is fixed.)
 BOOST_AUTO_TEST_CASE(vihf_from_an_untrusted_signer_fails_every_test) {
-  DmpGateway gateway;
+  const auto gateway = dmp_gateway();
   TempDir reports("dmp-suite-untrusted");
   auto options = suite_options(gateway, reports.path());
   options.vihf_signing_key = pki("foreign-client.key");
@@ -200,7 +179,7 @@ BOOST_AUTO_TEST_CASE(vihf_from_an_untrusted_signer_fails_every_test) {
 // The command line: --vihf-signing-key/--vihf-signing-cert and
 // --patient-authority; without a signer the VIHF steps fail and say why.
 BOOST_AUTO_TEST_CASE(the_passerelle_binary_signs_the_suite_vihf) {
-  DmpGateway gateway;
+  const auto gateway = dmp_gateway();
   TempDir reports("dmp-suite-cli");
   std::vector<std::string> args = {"conformance",
                                    "run",

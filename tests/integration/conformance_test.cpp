@@ -36,6 +36,7 @@
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 #include "xds_client.hpp"
+#include "xds_gateway.hpp"
 
 namespace {
 
@@ -69,38 +70,19 @@ std::set<std::string> expected_to_pass() {
   return ids;
 }
 
-class ConformanceGateway {
- public:
-  explicit ConformanceGateway(bool mutual_tls) {
-    const auto uri = ThrowawayDatabase::shared().create_database(mutual_tls ? "conformance_mtls"
-                                                                            : "conformance");
-    pool_ = std::make_shared<store::ConnectionPool>(uri, 4);
-    {
-      auto connection = pool_->acquire();
-      store::migrate(*connection);
-    }
-    auto profile = registry::load_named_profile("ihe-test");
-    profile.require_patient_record = true;
-    TestServerOptions options;
-    options.db_uri = uri;
-    options.mutual_tls = mutual_tls;
-    options.operator_token = kToken;
-    options.router = gateway::make_xds_router(gateway::XdsDependencies{
-        pool_, std::make_shared<const registry::Profile>(std::move(profile)), kTestRepository, {}});
-    server_ = std::make_unique<TestServer>(std::move(options));
-  }
+// The ihe-test profile with records required (the harness opens them through
+// the operator API), over TLS or mutual TLS.
+XdsTestGateway conformance_gateway(bool mutual_tls) {
+  auto profile = registry::load_named_profile("ihe-test");
+  profile.require_patient_record = true;
+  XdsGatewayOptions options;
+  options.mutual_tls = mutual_tls;
+  options.operator_token = kToken;
+  return XdsTestGateway(std::make_shared<const registry::Profile>(std::move(profile)),
+                        std::move(options));
+}
 
-  // The server certificate names localhost.
-  std::string base() const {
-    return "https://localhost:" + std::to_string(server_->endpoint().port());
-  }
-
- private:
-  std::shared_ptr<store::ConnectionPool> pool_;
-  std::unique_ptr<TestServer> server_;
-};
-
-conformance::RunOptions options_for(const ConformanceGateway& gateway) {
+conformance::RunOptions options_for(const XdsTestGateway& gateway) {
   conformance::RunOptions options;
   options.registry_url = gateway.base() + gateway::kRegistryPath;
   options.repository_url = gateway.base() + gateway::kRepositoryPath;
@@ -127,7 +109,7 @@ BOOST_AUTO_TEST_CASE(nist_collections_against_our_gateway) {
     BOOST_TEST_MESSAGE("skipped: ../shared/corpus not present");
     return;
   }
-  ConformanceGateway gateway(false);
+  const auto gateway = conformance_gateway(false);
   TempDir reports("conformance-reports");
   auto options = options_for(gateway);
   const conformance::Testkit testkit(corpus_dir());
@@ -184,7 +166,7 @@ BOOST_AUTO_TEST_CASE(the_passerelle_binary_runs_the_same_over_mutual_tls) {
     BOOST_TEST_MESSAGE("skipped: ../shared/corpus not present");
     return;
   }
-  ConformanceGateway gateway(true);
+  const auto gateway = conformance_gateway(true);
   TempDir reports("conformance-cli");
   const auto junit = reports.path() / "junit.xml";
   const auto html = reports.path() / "report.html";

@@ -14,6 +14,7 @@
 #include "passerelle/signature/xmldsig.hpp"
 #include "policy_fixtures.hpp"
 #include "remove_metadata_client.hpp"  // read_fault
+#include "runtimes.hpp"
 #include "soap_messages.hpp"
 
 using namespace passerelle;
@@ -21,11 +22,7 @@ using namespace passerelle::testing;
 
 namespace {
 
-struct Runtimes {
-  xml::Runtime xml_runtime;
-  signature::Runtime signature_runtime;
-};
-BOOST_TEST_GLOBAL_FIXTURE(Runtimes);
+BOOST_TEST_GLOBAL_FIXTURE(XmlAndSignatureRuntimes);
 
 constexpr const char* kStranger = "810000000003";  // no consent declared
 

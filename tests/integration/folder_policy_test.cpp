@@ -15,6 +15,7 @@
 #include "passerelle/registry/vocabulary.hpp"
 #include "passerelle/signature/xmldsig.hpp"
 #include "policy_fixtures.hpp"
+#include "runtimes.hpp"
 
 using namespace passerelle;
 using namespace passerelle::testing;
@@ -22,11 +23,7 @@ namespace vocab = registry::vocab;
 
 namespace {
 
-struct Runtimes {
-  xml::Runtime xml_runtime;
-  signature::Runtime signature_runtime;
-};
-BOOST_TEST_GLOBAL_FIXTURE(Runtimes);
+BOOST_TEST_GLOBAL_FIXTURE(XmlAndSignatureRuntimes);
 
 constexpr const char* kStranger = "810000000003";  // no consent declared
 constexpr const char* kFolderUniqueId = "1.2.250.1.999.1.3.9600";

@@ -23,6 +23,7 @@
 #include "passerelle/gateway/xds_service.hpp"
 #include "passerelle/registry/profile.hpp"
 #include "passerelle/signature/lot_signature.hpp"
+#include "runtimes.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 #include "xds_client.hpp"
@@ -33,11 +34,7 @@ namespace {
 using namespace passerelle;
 using namespace passerelle::testing;
 
-struct Runtimes {
-  xml::Runtime xml;
-  signature::Runtime signature;
-};
-BOOST_TEST_GLOBAL_FIXTURE(Runtimes);
+BOOST_TEST_GLOBAL_FIXTURE(XmlAndSignatureRuntimes);
 
 signature::SigningKey key_of(const std::string& name) {
   return signature::SigningKey::from_pem_files(pki(name + ".key").string(),

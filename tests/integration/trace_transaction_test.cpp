@@ -22,6 +22,7 @@
 #include "passerelle/registry/vocabulary.hpp"
 #include "passerelle/signature/xmldsig.hpp"
 #include "policy_fixtures.hpp"
+#include "runtimes.hpp"
 #include "soap_messages.hpp"
 
 using namespace passerelle;
@@ -29,11 +30,7 @@ using namespace passerelle::testing;
 
 namespace {
 
-struct Runtimes {
-  xml::Runtime xml_runtime;
-  signature::Runtime signature_runtime;
-};
-BOOST_TEST_GLOBAL_FIXTURE(Runtimes);
+BOOST_TEST_GLOBAL_FIXTURE(XmlAndSignatureRuntimes);
 
 const std::string kPdf1 = read_fixture("xds/document01.pdf");
 const std::string kPdf2 = read_fixture("xds/document02.pdf");

@@ -14,6 +14,7 @@
 #include "passerelle/registry/stored_query.hpp"
 #include "passerelle/signature/xmldsig.hpp"
 #include "passerelle/soap/namespaces.hpp"
+#include "runtimes.hpp"
 #include "soap_messages.hpp"
 #include "temp_dir.hpp"
 #include "vihf_builder.hpp"
@@ -24,11 +25,7 @@ using namespace passerelle::testing;
 
 namespace {
 
-struct Runtimes {
-  xml::Runtime xml_runtime;
-  signature::Runtime signature_runtime;
-};
-BOOST_TEST_GLOBAL_FIXTURE(Runtimes);
+BOOST_TEST_GLOBAL_FIXTURE(XmlAndSignatureRuntimes);
 
 constexpr const char* kSoap12 = "http://www.w3.org/2003/05/soap-envelope";
 

@@ -20,6 +20,7 @@
 #include "pg_cluster.hpp"
 #include "policy_fixtures.hpp"
 #include "remove_metadata_client.hpp"  // read_fault, operator_authorization
+#include "runtimes.hpp"
 #include "soap_messages.hpp"
 #include "temp_dir.hpp"
 
@@ -29,11 +30,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-struct Runtimes {
-  xml::Runtime xml_runtime;
-  signature::Runtime signature_runtime;
-};
-BOOST_TEST_GLOBAL_FIXTURE(Runtimes);
+BOOST_TEST_GLOBAL_FIXTURE(XmlAndSignatureRuntimes);
 
 constexpr const char* kDoctor = "810000000001";  // the default VIHF's NameID
 constexpr const char* kToken = "refusal-trace-token";

@@ -18,6 +18,7 @@
 #include "passerelle/registry/xdm.hpp"
 #include "passerelle/registry/xds_codes.hpp"
 #include "passerelle/signature/lot_signature.hpp"
+#include "runtimes.hpp"
 #include "test_server.hpp"
 #include "xds_client.hpp"
 #include "xds_gateway.hpp"
@@ -28,11 +29,7 @@ using namespace passerelle;
 using namespace passerelle::testing;
 namespace xdm = passerelle::registry::xdm;
 
-struct Runtimes {
-  xml::Runtime xml;
-  signature::Runtime signature;
-};
-BOOST_TEST_GLOBAL_FIXTURE(Runtimes);
+BOOST_TEST_GLOBAL_FIXTURE(XmlAndSignatureRuntimes);
 
 const std::string kPdf1 = read_fixture("xds/document01.pdf");
 const std::string kPdf2 = read_fixture("xds/document02.pdf");

@@ -31,6 +31,7 @@
 #include "passerelle/signature/signer.hpp"
 #include "passerelle/signature/xmldsig.hpp"
 #include "run_binary.hpp"
+#include "runtimes.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
 #include "vihf_builder.hpp"
@@ -46,11 +47,7 @@ using Json = nlohmann::json;
 namespace fs = std::filesystem;
 namespace xdm = registry::xdm;
 
-struct Runtimes {
-  xml::Runtime xml;
-  signature::Runtime signature;
-};
-BOOST_TEST_GLOBAL_FIXTURE(Runtimes);
+BOOST_TEST_GLOBAL_FIXTURE(XmlAndSignatureRuntimes);
 
 const std::string kToken = "xdm-operator-token";
 const std::string kPdf2 = read_fixture("xds/document02.pdf");

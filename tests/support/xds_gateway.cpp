@@ -34,6 +34,7 @@ XdsTestGateway::XdsTestGateway(std::shared_ptr<const registry::Profile> profile_
   options.db_uri = uri;
   // issue 6: VIHF settings (XdsGatewayOptions)
   options.mutual_tls = gateway_options.mutual_tls;
+  options.operator_token = gateway_options.operator_token;
   options.customize = [gateway_options](gateway::ServerConfig& config) {
     config.vihf = gateway_options.vihf;
     config.vihf_trust = pki("ca.pem");
@@ -57,5 +58,9 @@ HttpReply XdsTestGateway::post(const std::string& path, const HttpRequestBody& r
 }
 
 store::XdsStore::Counts XdsTestGateway::counts() const { return store::XdsStore(*pool).counts(); }
+
+std::string XdsTestGateway::base() const {
+  return "https://localhost:" + std::to_string(server->endpoint().port());
+}
 
 }  // namespace passerelle::testing

@@ -32,6 +32,7 @@ struct XdsGatewayOptions {
   // issue 10: what the XDS router is given beyond the above (export signing
   // key, download misuse settings…), changed last.
   std::function<void(gateway::XdsDependencies&)> customize_xds;
+  std::string operator_token;  // non-empty: the operator API is on, with this bearer token
 };
 
 class XdsTestGateway {
@@ -41,6 +42,8 @@ class XdsTestGateway {
 
   HttpReply post(const std::string& path, const HttpRequestBody& request) const;
   store::XdsStore::Counts counts() const;
+  // https://localhost:<port>: the name the test server certificate carries.
+  std::string base() const;
 
   std::string uri;
   std::shared_ptr<store::ConnectionPool> pool;

@@ -15,6 +15,7 @@
 #include "passerelle/signature/xmldsig.hpp"
 #include "passerelle/soap/namespaces.hpp"
 #include "passerelle/soap/wss.hpp"
+#include "runtimes.hpp"
 #include "soap_messages.hpp"
 #include "temp_dir.hpp"
 #include "test_server.hpp"
@@ -26,11 +27,7 @@ namespace wss = passerelle::soap::wss;
 
 namespace {
 
-struct Runtimes {
-  xml::Runtime xml_runtime;
-  signature::Runtime signature_runtime;
-};
-BOOST_TEST_GLOBAL_FIXTURE(Runtimes);
+BOOST_TEST_GLOBAL_FIXTURE(XmlAndSignatureRuntimes);
 
 constexpr const char* kRole = "urn:oasis:names:tc:xacml:2.0:subject:role";
 constexpr const char* kPurpose = "urn:oasis:names:tc:xspa:1.0:subject:purposeofuse";
