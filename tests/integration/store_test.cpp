@@ -114,7 +114,10 @@ BOOST_AUTO_TEST_CASE(starts_as_the_account_listening_only_on_a_socket) {
     BOOST_REQUIRE_EQUAL(::stat(db.data_dir().c_str(), &info), 0);
     BOOST_TEST(info.st_uid == postgres);
     BOOST_TEST(query_one(db.uri(), "SELECT current_user") == db.options().run_as_user);
-    const auto pid = std::stoi(query_one(db.uri(), "SELECT pg_backend_pid()"));
+    // The backend is looked at while its connection is open: it exits with it.
+    pqxx::connection connection(db.uri());
+    pqxx::nontransaction tx(connection);
+    const auto pid = tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
     BOOST_REQUIRE_EQUAL(::stat(("/proc/" + std::to_string(pid)).c_str(), &info), 0);
     BOOST_TEST(info.st_uid == postgres);
   }
