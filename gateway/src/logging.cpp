@@ -4,13 +4,14 @@
 
 #include <chrono>
 #include <cstdio>
-#include <iomanip>
+#include <ctime>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace passerelle::gateway {
 namespace {
 
+// strftime, not an ostringstream with put_time: this runs once per request
+// and the stream's locale machinery cost more than the rest of the line.
 std::string iso_now() {
   const auto now = std::chrono::system_clock::now();
   const auto millis =
@@ -18,10 +19,10 @@ std::string iso_now() {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  std::ostringstream out;
-  out << std::put_time(&utc, "%Y-%m-%dT%H:%M:%S") << '.' << std::setw(3) << std::setfill('0')
-      << millis << 'Z';
-  return out.str();
+  char text[40];
+  const std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + length, sizeof text - length, ".%03dZ", static_cast<int>(millis));
+  return text;
 }
 
 }  // namespace

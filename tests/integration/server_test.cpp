@@ -3,6 +3,9 @@
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <future>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "passerelle/core/xml.hpp"
@@ -348,6 +351,30 @@ BOOST_AUTO_TEST_CASE(keep_alive_serves_many_requests_on_one_connection) {
   }
   BOOST_TEST(server.wait_for_log("\"status\":200"));
   BOOST_TEST(server.log().find("urn:uuid:k19") == std::string::npos);  // no message content
+}
+
+BOOST_AUTO_TEST_CASE(request_log_line_is_json_with_a_utc_millisecond_timestamp) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  auto reply = connection.request("POST", "/xds/registry", kSoapContentType,
+                                  envelope(kEcho, "urn:uuid:ts1"));
+  BOOST_TEST_REQUIRE(reply.status == 200u);
+  BOOST_TEST_REQUIRE(server.wait_for_log("\"event\":\"request\""));
+  std::istringstream lines(server.log());
+  std::string text;
+  int requests = 0;
+  while (std::getline(lines, text)) {
+    const auto line = nlohmann::json::parse(text);
+    if (line.value("event", "") != "request") continue;
+    ++requests;
+    const auto ts = line.at("ts").get<std::string>();
+    BOOST_TEST(std::regex_match(ts, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")),
+               ts);
+    BOOST_TEST(line.at("status") == 200);
+    BOOST_TEST(line.at("method") == "POST");
+    BOOST_TEST(line.at("path") == "/xds/registry");
+  }
+  BOOST_TEST(requests == 1);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_requests_do_not_disturb_concurrent_good_ones) {

@@ -45,7 +45,8 @@ class Attachment {
 };
 
 // Accumulates bytes, hashing as it goes, and spills to a temporary file in
-// `spool_dir` once more than `spill_threshold` bytes have arrived.
+// `spool_dir` (empty: the system temporary directory) once more than
+// `spill_threshold` bytes have arrived.
 class Attachment::Builder {
  public:
   Builder(std::string content_id, std::string content_type, std::size_t spill_threshold,

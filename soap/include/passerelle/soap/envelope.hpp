@@ -50,7 +50,9 @@ struct DecodeOptions {
   std::vector<QName> understood_headers;
   // Inline base64 content larger than this is decoded to a temporary file.
   std::size_t spill_threshold = 1024u * 1024u;
-  std::filesystem::path spool_dir = std::filesystem::temp_directory_path();
+  // Empty: the system temporary directory, looked up only when content spills
+  // (the lookup reads the environment and stats the directory).
+  std::filesystem::path spool_dir;
 };
 
 // application/soap+xml body. Throws Failure (kMalformedXml…, kVersionMismatch,

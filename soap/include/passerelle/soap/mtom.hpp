@@ -33,7 +33,9 @@ struct MtomLimits {
   std::size_t max_root_bytes = 64u * 1024u * 1024u;
   std::size_t max_parts = 1000;
   std::size_t max_part_header_bytes = 16u * 1024u;
-  std::filesystem::path spool_dir = std::filesystem::temp_directory_path();
+  // Empty: the system temporary directory, looked up only when a part spills
+  // (the lookup reads the environment and stats the directory).
+  std::filesystem::path spool_dir;
 };
 
 struct MtomMessage {
