@@ -17,6 +17,7 @@
 
 #include "passerelle/core/xml.hpp"
 
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,8 +58,7 @@ std::string where(std::string_view location, XMLFileLoc line, XMLFileLoc column)
 
 class HardenedParser final : public x::XercesDOMParser {
  public:
-  HardenedParser(const Limits& limits, std::string_view location)
-      : limits_(limits), location_(location), resolver_(location) {
+  HardenedParser() : resolver_("") {
     harden(*this, resolver_, security_);
     setValidationScheme(Val_Never);
     setDoSchema(false);
@@ -66,6 +66,14 @@ class HardenedParser final : public x::XercesDOMParser {
     // once an ErrorHandler is set, and a handler would only see the message,
     // not the error code.
     getScanner()->setErrorReporter(this);
+  }
+
+  // Before each parse: what this input may contain and how errors name it.
+  void prepare(const Limits& limits, std::string_view location) {
+    limits_ = limits;
+    location_ = location;
+    resolver_.relocate(location);
+    depth_ = 0;
   }
 
   void doctypeDecl(const x::DTDElementDecl&, const XMLCh* const, const XMLCh* const, const bool,
@@ -121,7 +129,7 @@ class HardenedParser final : public x::XercesDOMParser {
     return where(location_, locator->getLineNumber(), locator->getColumnNumber());
   }
 
-  const Limits& limits_;
+  Limits limits_;
   std::string_view location_;
   RefuseEntities resolver_;
   x::SecurityManager security_;
@@ -171,10 +179,12 @@ Document::Document(std::unique_ptr<x::DOMDocument, DocumentRelease> doc) : doc_(
 
 x::DOMElement& Document::root() const { return *doc_->getDocumentElement(); }
 
-Document parse(std::string_view bytes, const Limits& limits, std::string_view location) {
-  check_before_parse(bytes, limits, location);
+namespace {
 
-  HardenedParser parser(limits, location);
+Document run(HardenedParser& parser, std::string_view bytes, const Limits& limits,
+             std::string_view location) {
+  check_before_parse(bytes, limits, location);
+  parser.prepare(limits, location);
   x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
                               u"passerelle-input");
   source.setCopyBufToStream(false);  // Xerces reads `bytes` in place: no copy of the document
@@ -197,6 +207,43 @@ Document parse(std::string_view bytes, const Limits& limits, std::string_view lo
     throw Failure(codes::kMalformedXml, std::string(location), "no document element");
   }
   return Document(std::move(doc));
+}
+
+}  // namespace
+
+Document parse(std::string_view bytes, const Limits& limits, std::string_view location) {
+  HardenedParser parser;
+  return run(parser, bytes, limits, location);
+}
+
+struct ParserPool::Idle {
+  std::size_t max;
+  std::mutex mutex;
+  std::vector<std::unique_ptr<HardenedParser>> parsers;
+};
+
+ParserPool::ParserPool(std::size_t max_idle) : idle_(std::make_unique<Idle>()) {
+  idle_->max = max_idle;
+}
+
+ParserPool::~ParserPool() = default;
+
+Document ParserPool::parse(std::string_view bytes, const Limits& limits,
+                           std::string_view location) const {
+  std::unique_ptr<HardenedParser> parser;
+  {
+    std::lock_guard lock(idle_->mutex);
+    if (!idle_->parsers.empty()) {
+      parser = std::move(idle_->parsers.back());
+      idle_->parsers.pop_back();
+    }
+  }
+  if (!parser) parser = std::make_unique<HardenedParser>();
+  // A throw leaves `parser` here, to be destroyed: its scanner stopped midway.
+  auto document = run(*parser, bytes, limits, location);
+  std::lock_guard lock(idle_->mutex);
+  if (idle_->parsers.size() < idle_->max) idle_->parsers.push_back(std::move(parser));
+  return document;
 }
 
 }  // namespace passerelle::xml

@@ -132,6 +132,7 @@ OutboundReply Pipeline::health(bool readiness) const {
 OutboundReply Pipeline::soap_exchange(const std::string& path, InboundRequest& request) const {
   soap::DecodeOptions options;
   options.xml_limits.max_bytes = config_.max_body_bytes;
+  options.parsers = &parsers_;
   options.understood_headers = router_.understood_headers(path);
   // The identity step (issue 6) processes wsse:Security on every endpoint.
   options.understood_headers.push_back({ns::kWsse, "Security"});

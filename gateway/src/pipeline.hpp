@@ -14,6 +14,7 @@
 #include "identity/identity_step.hpp"
 #include "incoming_body.hpp"
 #include "metrics.hpp"
+#include "passerelle/core/xml.hpp"
 #include "passerelle/gateway/config.hpp"
 #include "passerelle/gateway/router.hpp"
 
@@ -64,6 +65,7 @@ class Pipeline {
   const ServerConfig& config_;
   const api::OperatorApi* operator_api_;
   const identity::IdentityStep identity_;  // issue 6
+  const xml::ParserPool parsers_;          // SOAP envelopes
 };
 
 }  // namespace passerelle::gateway

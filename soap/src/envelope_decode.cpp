@@ -189,7 +189,8 @@ std::shared_ptr<const Attachment> SoapRequest::attachment(std::string_view conte
 }
 
 SoapRequest decode(std::string envelope_bytes, const DecodeOptions& options) {
-  xml::Document document = xml::parse(envelope_bytes, options.xml_limits, "soap:Envelope");
+  xml::Document document =
+      xml::parse(options.parsers, envelope_bytes, options.xml_limits, "soap:Envelope");
   DOMElement* header = nullptr;
   DOMElement* body = nullptr;
   check_structure(document.root(), header, body);

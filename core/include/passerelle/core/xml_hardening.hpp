@@ -30,6 +30,8 @@ class RefuseEntities final : public xercesc::XMLEntityResolver {
  public:
   explicit RefuseEntities(std::string_view location) : location_(location) {}
   xercesc::InputSource* resolveEntity(xercesc::XMLResourceIdentifier* id) override;
+  // For a parser reused on another input.
+  void relocate(std::string_view location) { location_ = location; }
 
  private:
   std::string_view location_;

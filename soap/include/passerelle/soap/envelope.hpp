@@ -45,6 +45,8 @@ struct SoapRequest {
 
 struct DecodeOptions {
   xml::Limits xml_limits;
+  // Parsers to reuse, kept by the caller across requests; null: a new one.
+  const xml::ParserPool* parsers = nullptr;
   // Header blocks this endpoint processes besides WS-Addressing, e.g.
   // wsse:Security. A mustUnderstand="true"/"1" block not listed → MustUnderstand fault.
   std::vector<QName> understood_headers;
