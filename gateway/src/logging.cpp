@@ -25,6 +25,11 @@ std::string iso_now() {
   return text;
 }
 
+// A JSON string literal; invalid UTF-8 replaced, as in every JSON line.
+std::string json_string(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 std::shared_ptr<spdlog::logger> make_logger(LogFormat format, const std::string& name) {
@@ -40,21 +45,21 @@ std::shared_ptr<spdlog::logger> make_logger(LogFormat format, const std::string&
 
 void log_request(spdlog::logger& logger, LogFormat format, const RequestLog& entry) {
   if (format == LogFormat::Json) {
-    nlohmann::json line = {{"ts", iso_now()},
-                           {"level", "info"},
-                           {"event", "request"},
-                           {"request_id", entry.request_id},
-                           {"peer", entry.peer},
-                           {"method", entry.method},
-                           {"path", entry.path},
-                           {"action", entry.action},
-                           {"status", entry.status},
-                           {"duration_ms", entry.duration_ms},
-                           {"bytes_in", entry.bytes_in},
-                           {"bytes_out", entry.bytes_out}};
-    if (!entry.client_subject.empty()) line["client"] = entry.client_subject;
-    if (!entry.fault_code.empty()) line["fault"] = entry.fault_code;
-    logger.info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    // Written field by field (nlohmann only escapes the strings), in the
+    // sorted key order a json object would give: building that object, a map
+    // of twelve nodes, was most of the cost of logging a request.
+    std::string line = "{\"action\":" + json_string(entry.action) +
+                       ",\"bytes_in\":" + std::to_string(entry.bytes_in) +
+                       ",\"bytes_out\":" + std::to_string(entry.bytes_out);
+    if (!entry.client_subject.empty()) line += ",\"client\":" + json_string(entry.client_subject);
+    line += ",\"duration_ms\":" + nlohmann::json(entry.duration_ms).dump();
+    line += ",\"event\":\"request\"";
+    if (!entry.fault_code.empty()) line += ",\"fault\":" + json_string(entry.fault_code);
+    line += ",\"level\":\"info\",\"method\":" + json_string(entry.method) +
+            ",\"path\":" + json_string(entry.path) + ",\"peer\":" + json_string(entry.peer) +
+            ",\"request_id\":" + json_string(entry.request_id) +
+            ",\"status\":" + std::to_string(entry.status) + ",\"ts\":\"" + iso_now() + "\"}";
+    logger.info(line);
     return;
   }
   char duration[32];

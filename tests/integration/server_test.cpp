@@ -373,6 +373,11 @@ BOOST_AUTO_TEST_CASE(request_log_line_is_json_with_a_utc_millisecond_timestamp) 
     BOOST_TEST(line.at("status") == 200);
     BOOST_TEST(line.at("method") == "POST");
     BOOST_TEST(line.at("path") == "/xds/registry");
+    BOOST_TEST(line.at("duration_ms").is_number_float());
+    BOOST_TEST(line.at("bytes_in").is_number_unsigned());
+    BOOST_TEST(line.at("peer").get<std::string>().rfind("127.0.0.1:", 0) == 0u);
+    // Exactly the text a json object of these fields would dump (sorted keys).
+    BOOST_TEST(line.dump() == text);
   }
   BOOST_TEST(requests == 1);
 }
