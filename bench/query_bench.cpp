@@ -17,6 +17,9 @@
 // raw SQL phase back to back; the ratio reported is the median of the
 // rounds' ratios, so background load on a shared machine moves both sides.
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
@@ -25,11 +28,14 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <latch>
 #include <memory>
 #include <mutex>
 #include <pqxx/pqxx>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -251,15 +257,79 @@ std::vector<Parameters> draw_parameters(const std::string& uri, std::size_t coun
 
 // ---------------------------------------------------------------- phases
 
+// CPU time, in seconds, of this process (gateway and clients, every thread)
+// and of the cluster (postmaster, its live children and those it reaped).
+// Per query it does not depend on how a noisy VM schedules the phases.
+struct CpuTimes {
+  double bench = 0;
+  double database = 0;
+};
+
+class CpuMeter {
+ public:
+  explicit CpuMeter(const std::filesystem::path& data_dir) {
+    std::ifstream pid_file(data_dir / "postmaster.pid");
+    pid_file >> postmaster_;
+    if (postmaster_ <= 0) throw std::runtime_error("no postmaster.pid in " + data_dir.string());
+  }
+
+  CpuTimes now() const {
+    CpuTimes out;
+    rusage self{};
+    getrusage(RUSAGE_SELF, &self);
+    out.bench = seconds(self.ru_utime) + seconds(self.ru_stime);
+    const double tick = 1.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      const auto name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      const auto stat = read_stat(entry.path() / "stat");
+      if (stat.size() < 15) continue;  // exited meanwhile
+      const long pid = std::stol(name);
+      if (pid == postmaster_) {
+        out.database += tick * (stat[11] + stat[12] + stat[13] + stat[14]);
+      } else if (stat[1] == postmaster_) {
+        out.database += tick * (stat[11] + stat[12]);
+      }
+    }
+    return out;
+  }
+
+ private:
+  static double seconds(const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  }
+  // The numeric fields after the command name, from field 3 (state skipped):
+  // [1] ppid … [11] utime, [12] stime, [13] cutime, [14] cstime.
+  static std::vector<long> read_stat(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');
+    std::vector<long> out;
+    if (close == std::string::npos) return out;
+    std::istringstream fields(text.substr(close + 2));
+    std::string state;
+    fields >> state;
+    out.push_back(0);
+    long value = 0;
+    while (out.size() < 15 && fields >> value) out.push_back(value);
+    return out;
+  }
+
+  long postmaster_ = 0;
+};
+
 struct Phase {
   std::string path;
   std::size_t clients = 0;
   std::size_t ops = 0;
   double seconds = 0;
+  CpuTimes cpu;  // used during the phase
   std::vector<double> latencies_ms[kShapes];
   std::vector<double> all_ms;
 
   double per_second() const { return static_cast<double>(ops) / seconds; }
+  // Microseconds of CPU per query, all processes of the path together.
+  double cpu_us() const { return 1e6 * (cpu.bench + cpu.database) / static_cast<double>(ops); }
   static double percentile(const std::vector<double>& sorted, double p) {
     if (sorted.empty()) return 0;
     return sorted[static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1))];
@@ -280,11 +350,14 @@ Phase merged(const std::vector<Phase>& rounds) {
   Phase out = rounds.front();
   out.ops = 0;
   out.seconds = 0;
+  out.cpu = {};
   for (auto& list : out.latencies_ms) list.clear();
   out.all_ms.clear();
   for (const auto& round : rounds) {
     out.ops += round.ops;
     out.seconds += round.seconds;
+    out.cpu.bench += round.cpu.bench;
+    out.cpu.database += round.cpu.database;
     for (int s = 0; s < kShapes; ++s) {
       out.latencies_ms[s].insert(out.latencies_ms[s].end(), round.latencies_ms[s].begin(),
                                  round.latencies_ms[s].end());
@@ -306,7 +379,7 @@ double median(std::vector<double> values) {
 using Operation = std::function<double(std::size_t index)>;
 
 Phase run_phase(const std::string& path, std::size_t ops, std::size_t clients,
-                const std::function<Operation()>& make_client) {
+                const std::function<Operation()>& make_client, const CpuMeter& meter) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex error_mutex;
@@ -341,10 +414,12 @@ Phase run_phase(const std::string& path, std::size_t ops, std::size_t clients,
     });
   }
   ready.arrive_and_wait();
+  const auto cpu_start = meter.now();
   const auto start = Clock::now();
   go.count_down();
   for (auto& thread : threads) thread.join();
   const auto stop = Clock::now();
+  const auto cpu_stop = meter.now();
   if (error) std::rethrow_exception(error);
 
   Phase phase;
@@ -352,6 +427,7 @@ Phase run_phase(const std::string& path, std::size_t ops, std::size_t clients,
   phase.clients = clients;
   phase.ops = ops;
   phase.seconds = std::chrono::duration<double>(stop - start).count();
+  phase.cpu = {cpu_stop.bench - cpu_start.bench, cpu_stop.database - cpu_start.database};
   for (const auto& list : latencies) {
     for (const auto& [index, ms] : list) {
       phase.latencies_ms[shape_of(index)].push_back(ms);
@@ -453,6 +529,7 @@ int run(const Settings& settings) {
   cluster_options.fsync = true;
   auto cluster = store::EmbeddedCluster::start(cluster_options);
   const std::string uri = cluster->connection_uri();
+  const CpuMeter meter(settings.data_dir);
 
   std::int64_t patients = 0;
   std::int64_t documents = 0;
@@ -518,14 +595,14 @@ int run(const Settings& settings) {
     const auto gateway = [&] { return gateway_client(server, parameters, requests); };
     const auto raw = [&] { return raw_client(uri, parameters); };
     // Warm-up (untimed): each path once over a tenth of the operations.
-    run_phase("warm-up", std::max<std::size_t>(ops / 10, 10 * clients), clients, gateway);
-    run_phase("warm-up", std::max<std::size_t>(ops / 10, 10 * clients), clients, raw);
+    run_phase("warm-up", std::max<std::size_t>(ops / 10, 10 * clients), clients, gateway, meter);
+    run_phase("warm-up", std::max<std::size_t>(ops / 10, 10 * clients), clients, raw, meter);
     std::vector<Phase> gateway_rounds;
     std::vector<Phase> raw_rounds;
     ratios.emplace_back();
     for (std::size_t round = 1; round <= settings.rounds; ++round) {
-      gateway_rounds.push_back(run_phase("gateway", ops, clients, gateway));
-      raw_rounds.push_back(run_phase("raw SQL", ops, clients, raw));
+      gateway_rounds.push_back(run_phase("gateway", ops, clients, gateway, meter));
+      raw_rounds.push_back(run_phase("raw SQL", ops, clients, raw, meter));
       ratios.back().push_back(gateway_rounds.back().per_second() / raw_rounds.back().per_second());
       std::fprintf(stderr, "x%zu round %zu: gateway %.2f s, raw SQL %.2f s, ratio %.3f\n", clients,
                    round, gateway_rounds.back().seconds, raw_rounds.back().seconds,
@@ -551,6 +628,18 @@ int run(const Settings& settings) {
         "rounds: %s); FindDocuments p99 gateway %.2f ms (raw %.2f ms)\n",
         g.clients, g.clients == 1 ? " " : "s", g.per_second(), r.per_second(),
         median(ratios[i / 2]), each.c_str(), g.find_p99(), r.find_p99());
+  }
+  for (std::size_t i = 0; i + 1 < phases.size(); i += 2) {
+    const auto& g = phases[i];
+    const auto& r = phases[i + 1];
+    std::printf(
+        "%zu client%s: CPU per query, gateway path %.0f us (this process %.0f + PostgreSQL %.0f), "
+        "raw SQL %.0f us (%.0f + %.0f); CPU ratio raw/gateway %.3f\n",
+        g.clients, g.clients == 1 ? " " : "s", g.cpu_us(),
+        1e6 * g.cpu.bench / static_cast<double>(g.ops),
+        1e6 * g.cpu.database / static_cast<double>(g.ops), r.cpu_us(),
+        1e6 * r.cpu.bench / static_cast<double>(r.ops),
+        1e6 * r.cpu.database / static_cast<double>(r.ops), r.cpu_us() / g.cpu_us());
   }
   std::printf(
       "targets: FindDocuments p99 < 5 ms with 1 client: %s; gateway >= 50%% of raw SQL "
