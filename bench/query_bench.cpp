@@ -260,9 +260,13 @@ std::vector<Parameters> draw_parameters(const std::string& uri, std::size_t coun
 // CPU time, in seconds, of this process (gateway and clients, every thread)
 // and of the cluster (postmaster, its live children and those it reaped).
 // Per query it does not depend on how a noisy VM schedules the phases.
+// Also the machine's CPU time the hypervisor gave to others (steal), which
+// on this VM varies from run to run and explains most of the noise.
 struct CpuTimes {
   double bench = 0;
   double database = 0;
+  double machine = 0;  // every CPU state, seconds
+  double steal = 0;
 };
 
 class CpuMeter {
@@ -279,6 +283,15 @@ class CpuMeter {
     getrusage(RUSAGE_SELF, &self);
     out.bench = seconds(self.ru_utime) + seconds(self.ru_stime);
     const double tick = 1.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    stat >> cpu;  // "cpu": user nice system idle iowait irq softirq steal …
+    for (int field = 0; field < 8; ++field) {
+      double jiffies = 0;
+      stat >> jiffies;
+      out.machine += tick * jiffies;
+      if (field == 7) out.steal = tick * jiffies;
+    }
     for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
       const auto name = entry.path().filename().string();
       if (name.find_first_not_of("0123456789") != std::string::npos) continue;
@@ -330,6 +343,7 @@ struct Phase {
   double per_second() const { return static_cast<double>(ops) / seconds; }
   // Microseconds of CPU per query, all processes of the path together.
   double cpu_us() const { return 1e6 * (cpu.bench + cpu.database) / static_cast<double>(ops); }
+  double steal_percent() const { return cpu.machine > 0 ? 100 * cpu.steal / cpu.machine : 0; }
   static double percentile(const std::vector<double>& sorted, double p) {
     if (sorted.empty()) return 0;
     return sorted[static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1))];
@@ -358,6 +372,8 @@ Phase merged(const std::vector<Phase>& rounds) {
     out.seconds += round.seconds;
     out.cpu.bench += round.cpu.bench;
     out.cpu.database += round.cpu.database;
+    out.cpu.machine += round.cpu.machine;
+    out.cpu.steal += round.cpu.steal;
     for (int s = 0; s < kShapes; ++s) {
       out.latencies_ms[s].insert(out.latencies_ms[s].end(), round.latencies_ms[s].begin(),
                                  round.latencies_ms[s].end());
@@ -427,7 +443,8 @@ Phase run_phase(const std::string& path, std::size_t ops, std::size_t clients,
   phase.clients = clients;
   phase.ops = ops;
   phase.seconds = std::chrono::duration<double>(stop - start).count();
-  phase.cpu = {cpu_stop.bench - cpu_start.bench, cpu_stop.database - cpu_start.database};
+  phase.cpu = {cpu_stop.bench - cpu_start.bench, cpu_stop.database - cpu_start.database,
+               cpu_stop.machine - cpu_start.machine, cpu_stop.steal - cpu_start.steal};
   for (const auto& list : latencies) {
     for (const auto& [index, ms] : list) {
       phase.latencies_ms[shape_of(index)].push_back(ms);
@@ -604,9 +621,12 @@ int run(const Settings& settings) {
       gateway_rounds.push_back(run_phase("gateway", ops, clients, gateway, meter));
       raw_rounds.push_back(run_phase("raw SQL", ops, clients, raw, meter));
       ratios.back().push_back(gateway_rounds.back().per_second() / raw_rounds.back().per_second());
-      std::fprintf(stderr, "x%zu round %zu: gateway %.2f s, raw SQL %.2f s, ratio %.3f\n", clients,
-                   round, gateway_rounds.back().seconds, raw_rounds.back().seconds,
-                   ratios.back().back());
+      std::fprintf(stderr,
+                   "x%zu round %zu: gateway %.2f s, raw SQL %.2f s, ratio %.3f (steal %.0f%% / "
+                   "%.0f%%)\n",
+                   clients, round, gateway_rounds.back().seconds, raw_rounds.back().seconds,
+                   ratios.back().back(), gateway_rounds.back().steal_percent(),
+                   raw_rounds.back().steal_percent());
     }
     std::fprintf(stderr, "raw SQL x%zu done\n", clients);
     phases.push_back(merged(gateway_rounds));
@@ -634,12 +654,13 @@ int run(const Settings& settings) {
     const auto& r = phases[i + 1];
     std::printf(
         "%zu client%s: CPU per query, gateway path %.0f us (this process %.0f + PostgreSQL %.0f), "
-        "raw SQL %.0f us (%.0f + %.0f); CPU ratio raw/gateway %.3f\n",
+        "raw SQL %.0f us (%.0f + %.0f); CPU ratio raw/gateway %.3f; steal %.0f%% / %.0f%%\n",
         g.clients, g.clients == 1 ? " " : "s", g.cpu_us(),
         1e6 * g.cpu.bench / static_cast<double>(g.ops),
         1e6 * g.cpu.database / static_cast<double>(g.ops), r.cpu_us(),
         1e6 * r.cpu.bench / static_cast<double>(r.ops),
-        1e6 * r.cpu.database / static_cast<double>(r.ops), r.cpu_us() / g.cpu_us());
+        1e6 * r.cpu.database / static_cast<double>(r.ops), r.cpu_us() / g.cpu_us(),
+        g.steal_percent(), r.steal_percent());
   }
   std::printf(
       "targets: FindDocuments p99 < 5 ms with 1 client: %s; gateway >= 50%% of raw SQL "
