@@ -17,14 +17,15 @@ namespace passerelle::registry {
 namespace query {
 namespace {
 
-std::vector<RegistryObject> parse_objects(const std::vector<const std::string*>& xmls) {
+std::vector<RegistryObject> parse_objects(const std::vector<const std::string*>& xmls,
+                                          const xml::ParserPool& parsers) {
   std::string envelope = std::string("<lcm:SubmitObjectsRequest xmlns:lcm=\"") + ns::kLcm +
                          "\" xmlns:rim=\"" + ns::kRim + "\"><rim:RegistryObjectList>";
   for (const auto* xml : xmls) envelope += *xml;
   envelope += "</rim:RegistryObjectList></lcm:SubmitObjectsRequest>";
   xml::Limits limits;
   limits.max_bytes = std::max(limits.max_bytes, envelope.size());
-  const auto document = xml::parse(envelope, limits, "stored objects");
+  const auto document = parsers.parse(envelope, limits, "stored objects");
   auto parsed = parse_submit_objects(document.root());
   if (parsed.objects.size() != xmls.size()) {
     throw Failure(xds_codes::kRegistryError, "stored query",
@@ -83,7 +84,7 @@ std::string with_root_status(const std::string& xml, const std::string& status) 
 
 std::vector<std::string> result_objects_xml(const std::vector<StoredRow>& rows,
                                             const std::vector<std::string>& classifications,
-                                            bool composed) {
+                                            bool composed, const xml::ParserPool& parsers) {
   std::vector<std::string> out;
   out.reserve(rows.size());
   // Packages and, without composed objects, everything go through the
@@ -113,7 +114,7 @@ std::vector<std::string> result_objects_xml(const std::vector<StoredRow>& rows,
   }
   const std::size_t first_object = xmls.size();
   xmls.insert(xmls.end(), to_parse.begin(), to_parse.end());
-  auto parsed = parse_objects(xmls);
+  auto parsed = parse_objects(xmls, parsers);
   std::map<std::string, Classification> markers;  // classified object → node classification
   for (std::size_t k = 0; k < first_object; ++k) {
     const auto& object = parsed[k];

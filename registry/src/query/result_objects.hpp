@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "passerelle/core/xml.hpp"
+
 namespace passerelle::registry::query {
 
 struct StoredRow {
@@ -21,10 +23,11 @@ struct StoredRow {
 // SubmissionSets and Folders get back the classification that marks them
 // (sent as a top-level rim:Classification, found in `classifications`, the
 // stored Classification objects of their lots). Without composed objects,
-// Classifications and ExternalIdentifiers are left out.
+// Classifications and ExternalIdentifiers are left out. The objects it must
+// rebuild are parsed with `parsers`.
 std::vector<std::string> result_objects_xml(const std::vector<StoredRow>& rows,
                                             const std::vector<std::string>& classifications,
-                                            bool composed);
+                                            bool composed, const xml::ParserPool& parsers);
 
 // Sets (or adds) the status attribute of the root element of `xml`.
 std::string with_root_status(const std::string& xml, const std::string& status);

@@ -705,8 +705,8 @@ AdhocQueryResponse StoredQueries::run(const StoredQueryRequest& request,
                           " patients; ask for ObjectRef or query one patient");
       }
       db.commit();
-      response.objects_xml =
-          query::result_objects_xml(rows, classifications, request.return_composed_objects);
+      response.objects_xml = query::result_objects_xml(rows, classifications,
+                                                       request.return_composed_objects, parsers_);
     } else {
       db.commit();
       for (const auto& row : rows) response.object_refs.push_back(row.entry_uuid);

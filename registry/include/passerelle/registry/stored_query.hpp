@@ -101,6 +101,7 @@ class StoredQueries {
  private:
   store::ConnectionPool& pool_;
   QueryOptions options_;
+  xml::ParserPool parsers_;  // for the packages an answer rebuilds
 };
 
 // Reads a query:AdhocQueryRequest element. Throws Failure(XDSRegistryError,
