@@ -218,12 +218,20 @@ Document parse(std::string_view bytes, const Limits& limits, std::string_view lo
 
 struct ParserPool::Idle {
   std::size_t max;
+  std::size_t max_reused_input;
   std::mutex mutex;
   std::vector<std::unique_ptr<HardenedParser>> parsers;
 };
 
-ParserPool::ParserPool(std::size_t max_idle) : idle_(std::make_unique<Idle>()) {
+ParserPool::ParserPool(std::size_t max_idle, std::size_t max_reused_input)
+    : idle_(std::make_unique<Idle>()) {
   idle_->max = max_idle;
+  idle_->max_reused_input = max_reused_input;
+}
+
+std::size_t ParserPool::idle() const {
+  std::lock_guard lock(idle_->mutex);
+  return idle_->parsers.size();
 }
 
 ParserPool::~ParserPool() = default;
@@ -241,6 +249,7 @@ Document ParserPool::parse(std::string_view bytes, const Limits& limits,
   if (!parser) parser = std::make_unique<HardenedParser>();
   // A throw leaves `parser` here, to be destroyed: its scanner stopped midway.
   auto document = run(*parser, bytes, limits, location);
+  if (bytes.size() > idle_->max_reused_input) return document;
   std::lock_guard lock(idle_->mutex);
   if (idle_->parsers.size() < idle_->max) idle_->parsers.push_back(std::move(parser));
   return document;

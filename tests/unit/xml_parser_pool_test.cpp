@@ -105,6 +105,21 @@ BOOST_AUTO_TEST_CASE(errors_are_exactly_those_of_xml_parse) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(only_parsers_that_read_small_inputs_are_kept) {
+  const xml::ParserPool pool(4, 1024);
+  BOOST_TEST(pool.idle() == 0u);
+  pool.parse("<small/>");
+  BOOST_TEST(pool.idle() == 1u);
+  // More than 1024 bytes: parsed, and its parser (with grown buffers) dropped.
+  const auto big = pool.parse("<big>" + std::string(4096, 'x') + "</big>");
+  BOOST_TEST(xml::text_content(big.root()).size() == 4096u);
+  BOOST_TEST(pool.idle() == 0u);
+  BOOST_CHECK_THROW(pool.parse("<bad>"), Failure);
+  BOOST_TEST(pool.idle() == 0u);  // a parser whose parse threw is not kept
+  pool.parse("<small/>");
+  BOOST_TEST(pool.idle() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(threads_share_one_pool) {
   const xml::ParserPool pool(2);
   std::vector<std::thread> threads;
