@@ -124,10 +124,8 @@ std::vector<std::string> result_objects_xml(const std::vector<StoredRow>& rows,
       markers.emplace(object.classification->classified_object, *object.classification);
     }
   }
-  std::vector<RegistryObject> objects(std::make_move_iterator(parsed.begin() + first_object),
-                                      std::make_move_iterator(parsed.end()));
-  for (std::size_t k = 0; k < objects.size(); ++k) {
-    auto& object = objects[k];
+  for (std::size_t k = 0; k < to_parse.size(); ++k) {
+    auto& object = parsed[first_object + k];
     const auto& row = rows[parsed_index[k]];
     object.status = row.status;
     if (!composed) {

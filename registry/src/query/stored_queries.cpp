@@ -290,16 +290,22 @@ struct Member {
   std::string target;
   std::string kind;
 };
+// The visible HasMember associations whose source meets `source_condition`
+// (SQL following "a.source"), with their visible targets: association,
+// target, kind.
+std::string members_select(Sql& q, const std::string& source_condition) {
+  const auto hidden = q.array(kHidden);
+  return "SELECT a.entry_uuid, a.target, t.kind FROM associations a JOIN registry_objects ao ON "
+         "ao.entry_uuid = a.entry_uuid JOIN registry_objects t ON t.entry_uuid = a.target WHERE "
+         "a.source " +
+         source_condition + " AND a.type = " + q.bind(vocab::kHasMember) +
+         " AND ao.status <> ALL (" + hidden + ") AND t.status <> ALL (" + hidden + ")";
+}
+
 // Visible HasMember associations from `source` with their visible targets.
 std::vector<Member> members(Context& c, const std::string& source) {
   Sql q;
-  const auto hidden = q.array(kHidden);
-  q.text =
-      "SELECT a.entry_uuid, a.target, t.kind FROM associations a JOIN registry_objects ao ON "
-      "ao.entry_uuid = a.entry_uuid JOIN registry_objects t ON t.entry_uuid = a.target WHERE "
-      "a.source = " +
-      q.bind(source) + " AND a.type = " + q.bind(vocab::kHasMember) + " AND ao.status <> ALL (" +
-      hidden + ") AND t.status <> ALL (" + hidden + ")";
+  q.text = members_select(q, "= " + q.bind(source));
   std::vector<Member> out;
   for (const auto& row : c.db.exec(q)) {
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
@@ -307,14 +313,21 @@ std::vector<Member> members(Context& c, const std::string& source) {
   return out;
 }
 
+// Appends the select of the DocumentEntries whose entryUUID meets
+// `candidate_condition` (SQL following "d.entry_uuid") and that pass the
+// format, confidentiality and type filters.
+void filtered_documents_select(Sql& q, const std::string& candidate_condition,
+                               const Parameters& p) {
+  q.text += "SELECT d.entry_uuid FROM document_entries d WHERE d.entry_uuid " + candidate_condition;
+  document_filters(q, p, false);
+}
+
 // Of `candidates`, the DocumentEntries passing the format, confidentiality
 // and type filters.
 std::vector<std::string> filter_documents(Context& c, const std::vector<std::string>& candidates) {
   if (candidates.empty()) return {};
   Sql q;
-  q.text = "SELECT d.entry_uuid FROM document_entries d WHERE d.entry_uuid = ANY (" +
-           q.array(candidates) + ")";
-  document_filters(q, c.p, false);
+  filtered_documents_select(q, "= ANY (" + q.array(candidates) + ")", c.p);
   return column0(c.db.exec(q));
 }
 
@@ -408,19 +421,12 @@ void get_submission_sets(Context& c) {
 // took seven round trips, which dominated its time.
 void get_submission_set_and_contents(Context& c) {
   auto q = named_objects_sql(c, kSets, false);
-  const auto hidden = q.array(kHidden);
   const auto document = q.bind(store::detail::kKindDocument);
   const auto association = q.bind(store::detail::kKindAssociation);
-  q.text = "WITH s AS (" + q.text +
-           "), m AS (SELECT a.entry_uuid AS association, a.target, t.kind FROM associations a "
-           "JOIN registry_objects ao ON ao.entry_uuid = a.entry_uuid JOIN registry_objects t ON "
-           "t.entry_uuid = a.target WHERE a.source IN (SELECT entry_uuid FROM s) AND a.type = " +
-           q.bind(vocab::kHasMember) + " AND ao.status <> ALL (" + hidden +
-           ") AND t.status <> ALL (" + hidden +
-           ")), docs AS (SELECT d.entry_uuid FROM document_entries d WHERE d.entry_uuid IN "
-           "(SELECT target FROM m WHERE kind = " +
-           document + ")";
-  document_filters(q, c.p, false);
+  const auto members = members_select(q, "IN (SELECT entry_uuid FROM s)");
+  q.text =
+      "WITH s AS (" + q.text + "), m(association, target, kind) AS (" + members + "), docs AS (";
+  filtered_documents_select(q, "IN (SELECT target FROM m WHERE kind = " + document + ")", c.p);
   q.text += "), r AS (SELECT entry_uuid FROM docs UNION ALL SELECT target FROM m WHERE kind = " +
             q.bind(store::detail::kKindFolder) +
             " UNION ALL SELECT a.entry_uuid FROM associations a WHERE a.entry_uuid IN (SELECT "

@@ -62,7 +62,8 @@ Document parse(std::string_view bytes, const Limits& limits = {}, std::string_vi
 // alive.
 class ParserPool {
  public:
-  explicit ParserPool(std::size_t max_idle = 16, std::size_t max_reused_input = 256u * 1024u);
+  explicit ParserPool(std::size_t max_idle = 16,
+                      std::size_t max_reused_input = std::size_t{256} * 1024);
   ~ParserPool();
   ParserPool(const ParserPool&) = delete;
   ParserPool& operator=(const ParserPool&) = delete;
