@@ -238,6 +238,11 @@ ParserPool::~ParserPool() = default;
 
 Document ParserPool::parse(std::string_view bytes, const Limits& limits,
                            std::string_view location) const {
+  if (bytes.size() > idle_->max_reused_input) {
+    // Its parser would not be kept: leave the idle ones, warm, to small inputs.
+    HardenedParser parser;
+    return run(parser, bytes, limits, location);
+  }
   std::unique_ptr<HardenedParser> parser;
   {
     std::lock_guard lock(idle_->mutex);
@@ -249,7 +254,6 @@ Document ParserPool::parse(std::string_view bytes, const Limits& limits,
   if (!parser) parser = std::make_unique<HardenedParser>();
   // A throw leaves `parser` here, to be destroyed: its scanner stopped midway.
   auto document = run(*parser, bytes, limits, location);
-  if (bytes.size() > idle_->max_reused_input) return document;
   std::lock_guard lock(idle_->mutex);
   if (idle_->parsers.size() < idle_->max) idle_->parsers.push_back(std::move(parser));
   return document;

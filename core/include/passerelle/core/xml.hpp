@@ -55,11 +55,11 @@ Document parse(std::string_view bytes, const Limits& limits = {}, std::string_vi
 // Hardened parsers kept for reuse, with exactly xml::parse's guarantees:
 // building and tearing down a Xerces DOM parser was a quarter of the time of
 // parsing a small SOAP request. Thread-safe; keeps at most `max_idle` idle
-// parsers; a parser whose parse threw is discarded, never reused, and so is
-// one that read more than `max_reused_input` bytes: its scanner's buffers
-// grow to the largest text it met (an inline base64 document) and would
-// stay allocated while it sits idle. Must be destroyed while the Runtime is
-// alive.
+// parsers; a parser whose parse threw is discarded, never reused. An input
+// of more than `max_reused_input` bytes gets a parser of its own, discarded
+// after: a scanner's buffers grow to the largest text it met (an inline
+// base64 document) and would stay allocated while it sits idle. Must be
+// destroyed while the Runtime is alive.
 class ParserPool {
  public:
   explicit ParserPool(std::size_t max_idle = 16,
