@@ -10,12 +10,13 @@
 #include <utility>
 
 #include "agreement_support.hpp"
+#include "header_checks.hpp"
 
 namespace passerelle::cda {
 namespace {
 
 using namespace agreement;
-using xercesc::DOMElement;
+using detail::El;
 
 constexpr const char* kHl7Confidentiality = "2.16.840.1.113883.5.25";
 // DMP masking codes, JDV_J58 / TRE_A07 (dmp-xds-mapping.md §6).
@@ -31,12 +32,17 @@ constexpr std::pair<const char*, const char*> kN1Formats[] = {
     {"image/tiff", "urn:ihe:iti-fr:xds-sd:tiff:2010"},
 };
 
-const std::string kDoc = "/ClinicalDocument";
+// An XPath-like location in the CDA: "/ClinicalDocument" + `tail`.
+std::string in_doc(std::string_view tail) {
+  std::string out = "/ClinicalDocument";
+  out += tail;
+  return out;
+}
 
 class Checker {
  public:
-  Checker(const DOMElement& cda, const registry::DocumentEntry& entry,
-          const registry::SubmissionSet* set, const registry::Profile* profile)
+  Checker(const El& cda, const registry::DocumentEntry& entry, const registry::SubmissionSet* set,
+          const registry::Profile* profile)
       : cda_(&cda), entry_(entry), set_(set), profile_(profile) {}
 
   std::vector<Finding> run() {
@@ -58,7 +64,7 @@ class Checker {
   }
 
  private:
-  const DOMElement* cda_;
+  const El* cda_;
   const registry::DocumentEntry& entry_;
   const registry::SubmissionSet* set_;
   const registry::Profile* profile_;
@@ -76,7 +82,7 @@ class Checker {
     std::string root;
     std::string extension;
   };
-  static std::vector<Id> ids(const DOMElement* parent) {
+  static std::vector<Id> ids(const El* parent) {
     std::vector<Id> out;
     for (const auto* id : children(parent, "id"))
       out.push_back({attr(id, "root"), attr(id, "extension")});
@@ -100,8 +106,8 @@ class Checker {
   }
 
   void patient() {
-    const DOMElement* role = descend(cda_, {"recordTarget", "patientRole"});
-    const std::string where = kDoc + "/recordTarget/patientRole/id";
+    const El* role = descend(cda_, {"recordTarget", "patientRole"});
+    const std::string where = in_doc("/recordTarget/patientRole/id");
     const auto role_ids = ids(role);
     // The INS ids: roots the profile accepts as patient id authorities.
     std::vector<Id> ins;
@@ -127,7 +133,7 @@ class Checker {
               "sourcePatientId " + entry_.source_patient_id +
                   " is none of the CDA patientRole ids (" + list(role_ids) + ")");
     }
-    const DOMElement* person = child(role, "patient");
+    const El* person = child(role, "patient");
     for (const auto& info : entry_.source_patient_info) {
       const auto bar = info.find('|');
       if (bar == std::string::npos) continue;
@@ -136,14 +142,18 @@ class Checker {
       if (field == "PID-7") {
         const auto birth = ts_to_utc(attr(child(person, "birthTime"), "value"));
         if (!birth || !same_instant(*birth, value)) {
-          warning("X-1", kDoc + "/recordTarget/patientRole/patient/birthTime",
+          warning("X-1", in_doc("/recordTarget/patientRole/patient/birthTime"),
                   "sourcePatientInfo PID-7 differs from the CDA birthTime");
         }
       } else if (field == "PID-8") {
         const std::string gender = attr(child(person, "administrativeGenderCode"), "code");
         if (gender != value) {
-          warning("X-1", kDoc + "/recordTarget/patientRole/patient/administrativeGenderCode",
-                  "sourcePatientInfo PID-8 '" + value + "' ≠ CDA gender '" + gender + "'");
+          std::string message = "sourcePatientInfo PID-8 '" + value;
+          message += "' ≠ CDA gender '";
+          message += gender;
+          message += "'";
+          warning("X-1", in_doc("/recordTarget/patientRole/patient/administrativeGenderCode"),
+                  std::move(message));
         }
       } else if (field == "PID-5") {
         const std::string family = lower(normalise_space(component(value, 0)));
@@ -154,7 +164,7 @@ class Checker {
           }
         }
         if (!found) {
-          warning("X-1", kDoc + "/recordTarget/patientRole/patient/name",
+          warning("X-1", in_doc("/recordTarget/patientRole/patient/name"),
                   "sourcePatientInfo PID-5 family name is none of the CDA patient's");
         }
       }
@@ -163,8 +173,8 @@ class Checker {
 
   // ----------------------------------------------------------
   void type_and_class() {
-    const DOMElement* code = child(cda_, "code");
-    const std::string where = kDoc + "/code";
+    const El* code = child(cda_, "code");
+    const std::string where = in_doc("/code");
     const std::string cda_code = attr(code, "code");
     const std::string cda_system = attr(code, "codeSystem");
     if (entry_.type_code) {
@@ -192,7 +202,7 @@ class Checker {
   // ----------------------------------------------------------------
   // `what` (metadata DTM) against the CDA TS at `where`.
   void same_time(const char* rule, const std::string& what, const std::string& metadata,
-                 const DOMElement* ts, const std::string& where) {
+                 const El* ts, const std::string& where) {
     const std::string value = attr(ts, "value");
     if (value.empty()) {
       error(rule, where, what + " " + metadata + " but the CDA has no time there");
@@ -209,14 +219,14 @@ class Checker {
   void creation_time() {
     if (entry_.creation_time.empty()) return;
     same_time("X-4", "creationTime", entry_.creation_time, child(cda_, "effectiveTime"),
-              kDoc + "/effectiveTime");
+              in_doc("/effectiveTime"));
   }
 
   // ----------------------------------------------------------------
   void confidentiality() {
     const auto& codes = entry_.confidentiality_codes;
     if (codes.empty()) return;
-    const std::string where = kDoc + "/confidentialityCode";
+    const std::string where = in_doc("/confidentialityCode");
     std::vector<const registry::Code*> hl7;
     std::set<std::pair<std::string, std::string>> seen;
     for (const auto& code : codes) {
@@ -238,7 +248,7 @@ class Checker {
                 std::string(kHl7Confidentiality) + "), it holds " + std::to_string(hl7.size()));
       return;
     }
-    const DOMElement* cda_code = child(cda_, "confidentialityCode");
+    const El* cda_code = child(cda_, "confidentialityCode");
     const std::string code = attr(cda_code, "code");
     const std::string system = attr(cda_code, "codeSystem");
     if (code != hl7.front()->code || (!system.empty() && system != kHl7Confidentiality)) {
@@ -250,10 +260,10 @@ class Checker {
 
   // ----------------------------------------------------------------
   void service_times() {
-    const DOMElement* time = descend(cda_, {"documentationOf", "serviceEvent", "effectiveTime"});
-    const std::string where = kDoc + "/documentationOf/serviceEvent/effectiveTime";
-    const DOMElement* low = child(time, "low");
-    const DOMElement* high = child(time, "high");
+    const El* time = descend(cda_, {"documentationOf", "serviceEvent", "effectiveTime"});
+    const std::string where = in_doc("/documentationOf/serviceEvent/effectiveTime");
+    const El* low = child(time, "low");
+    const El* high = child(time, "high");
     if (!entry_.service_start_time.empty()) {
       if (low == nullptr && time != nullptr && !attr(time, "value").empty()) {
         same_time("X-6", "serviceStartTime", entry_.service_start_time, time, where);
@@ -272,7 +282,7 @@ class Checker {
 
   // ------------------------------------------------------------
   void same_code(const char* rule, const char* what, const std::optional<registry::Code>& metadata,
-                 const DOMElement* code, const std::string& where) {
+                 const El* code, const std::string& where) {
     if (!metadata) return;
     if (code == nullptr || attr(code, "code").empty()) {
       warning(
@@ -290,7 +300,7 @@ class Checker {
   }
 
   void practice_setting() {
-    const DOMElement* found = nullptr;
+    const El* found = nullptr;
     for (const auto* of : children(cda_, "documentationOf")) {
       for (const auto* performer : children(child(of, "serviceEvent"), "performer")) {
         const auto* code = descend(
@@ -299,16 +309,15 @@ class Checker {
       }
     }
     same_code("X-7", "practiceSettingCode", entry_.practice_setting_code, found,
-              kDoc +
-                  "/documentationOf/serviceEvent/performer/assignedEntity/"
-                  "representedOrganization/standardIndustryClassCode");
+              in_doc("/documentationOf/serviceEvent/performer/assignedEntity/"
+                     "representedOrganization/standardIndustryClassCode"));
   }
 
   void facility_type() {
     same_code("X-8", "healthcareFacilityTypeCode", entry_.healthcare_facility_type_code,
               descend(cda_, {"componentOf", "encompassingEncounter", "location",
                              "healthCareFacility", "code"}),
-              kDoc + "/componentOf/encompassingEncounter/location/healthCareFacility/code");
+              in_doc("/componentOf/encompassingEncounter/location/healthCareFacility/code"));
   }
 
   // ----------------------------------------------------------------
@@ -322,7 +331,7 @@ class Checker {
     if (id.empty()) id = component(xon, 0);
     return {component(component(xon, 5), 1, '&'), id};
   }
-  static std::set<std::string> family_names(const DOMElement* person) {
+  static std::set<std::string> family_names(const El* person) {
     std::set<std::string> names;
     for (const auto* name : children(person, "name")) {
       for (const auto* family : children(name, "family")) {
@@ -347,7 +356,7 @@ class Checker {
         for (const auto* cda_author : cda_authors) {
           for (const auto& id : ids(child(cda_author, "assignedAuthor"))) all.push_back(id);
         }
-        error("X-9", kDoc + "/author/assignedAuthor/id",
+        error("X-9", in_doc("/author/assignedAuthor/id"),
               "authorPerson " + wanted.extension + " (" + wanted.root + ") is not a CDA author (" +
                   list(all) + ")");
         continue;
@@ -358,16 +367,15 @@ class Checker {
     for (std::size_t i = 0; i < cda_authors.size(); ++i) {
       if (matched[i]) continue;
       const auto author_ids = ids(child(cda_authors[i], "assignedAuthor"));
-      error("X-9", kDoc + "/author[" + std::to_string(i + 1) + "]/assignedAuthor/id",
+      error("X-9", in_doc("/author[") + std::to_string(i + 1) + "]/assignedAuthor/id",
             "CDA author " + list(author_ids) + " has no XDS author (authorPerson)");
     }
   }
 
-  void author_details(const registry::Author& author, const DOMElement& cda_author,
-                      std::size_t index) {
-    const std::string base = kDoc + "/author[" + std::to_string(index + 1) + "]/assignedAuthor";
-    const DOMElement* assigned = child(&cda_author, "assignedAuthor");
-    const DOMElement* person = child(assigned, "assignedPerson");
+  void author_details(const registry::Author& author, const El& cda_author, std::size_t index) {
+    const std::string base = in_doc("/author[") + std::to_string(index + 1) + "]/assignedAuthor";
+    const El* assigned = child(&cda_author, "assignedAuthor");
+    const El* person = child(assigned, "assignedPerson");
     const std::string family = lower(normalise_space(component(*author.person, 1)));
     if (person != nullptr && !family.empty() && !family_names(person).count(family)) {
       warning("X-9", base + "/assignedPerson/name",
@@ -380,7 +388,7 @@ class Checker {
       warning("X-9", base + "/code",
               "authorSpecialty does not hold the CDA author's code " + specialty);
     }
-    const DOMElement* organisation = child(assigned, "representedOrganization");
+    const El* organisation = child(assigned, "representedOrganization");
     if (organisation == nullptr) {
       if (!author.institutions.empty()) {
         warning("X-9", base,
@@ -408,8 +416,8 @@ class Checker {
   // ---------------------------------------------------------------
   void legal_authenticator() {
     if (entry_.legal_authenticator.empty()) return;
-    const DOMElement* entity = descend(cda_, {"legalAuthenticator", "assignedEntity"});
-    const std::string where = kDoc + "/legalAuthenticator/assignedEntity/id";
+    const El* entity = descend(cda_, {"legalAuthenticator", "assignedEntity"});
+    const std::string where = in_doc("/legalAuthenticator/assignedEntity/id");
     const Id wanted = xcn_id(entry_.legal_authenticator);
     const auto entity_ids = ids(entity);
     if (!has(entity_ids, wanted)) {
@@ -419,9 +427,9 @@ class Checker {
       return;
     }
     const std::string family = lower(normalise_space(component(entry_.legal_authenticator, 1)));
-    const DOMElement* person = child(entity, "assignedPerson");
+    const El* person = child(entity, "assignedPerson");
     if (person != nullptr && !family.empty() && !family_names(person).count(family)) {
-      warning("X-10", kDoc + "/legalAuthenticator/assignedEntity/assignedPerson/name",
+      warning("X-10", in_doc("/legalAuthenticator/assignedEntity/assignedPerson/name"),
               "legalAuthenticator family name differs from the CDA's");
     }
   }
@@ -431,17 +439,17 @@ class Checker {
     if (!entry_.language_code.empty()) {
       const std::string language = attr(child(cda_, "languageCode"), "code");
       if (lower(language) != lower(entry_.language_code)) {
-        error("X-11", kDoc + "/languageCode",
+        error("X-11", in_doc("/languageCode"),
               "languageCode " + entry_.language_code + " ≠ CDA " +
                   (language.empty() ? "(none)" : language));
       }
     }
     if (!entry_.title.empty()) {
-      const DOMElement* title = child(cda_, "title");
+      const El* title = child(cda_, "title");
       if (title == nullptr) {
-        error("X-12", kDoc + "/title", "title given but the CDA has no title");
+        error("X-12", in_doc("/title"), "title given but the CDA has no title");
       } else if (normalise_space(text(title)) != normalise_space(entry_.title)) {
-        error("X-12", kDoc + "/title", "title differs from the CDA title");
+        error("X-12", in_doc("/title"), "title differs from the CDA title");
       }
     }
   }
@@ -449,13 +457,13 @@ class Checker {
   // ---------------------------------------------------------------
   void unique_id() {
     if (entry_.unique_id.empty()) return;
-    const DOMElement* id = child(cda_, "id");
+    const El* id = child(cda_, "id");
     const std::string root = attr(id, "root");
     const std::string extension = attr(id, "extension");
     const std::string expected = extension.empty() ? root : root + "^" + extension;
     if (expected != entry_.unique_id) {
       error(
-          "X-13", kDoc + "/id",
+          "X-13", in_doc("/id"),
           "uniqueId " + entry_.unique_id + " ≠ CDA id " + (expected.empty() ? "(none)" : expected));
     }
   }
@@ -474,20 +482,20 @@ class Checker {
     }
     if (!entry_.format_code) return;
     const auto& format = *entry_.format_code;
-    const DOMElement* body = child(cda_, "component");
-    const DOMElement* body_text = descend(body, {"nonXMLBody", "text"});
+    const El* body = child(cda_, "component");
+    const El* body_text = descend(body, {"nonXMLBody", "text"});
     if (child(body, "nonXMLBody") != nullptr) {
       const std::string media = lower(attr(body_text, "mediaType"));
       for (const auto& [type, code] : kN1Formats) {
         if (media != type) continue;
         if (format.code != code || format.scheme != kXdsSdFormatScheme) {
-          error("X-14", kDoc + "/component/nonXMLBody/text",
+          error("X-14", in_doc("/component/nonXMLBody/text"),
                 "formatCode " + format.code + " (" + format.scheme + ") ≠ " + code + " (" +
                     kXdsSdFormatScheme + "), the format of a " + media + " N1 body");
         }
       }
     } else if (child(body, "structuredBody") != nullptr && is_n1_format(format.code)) {
-      error("X-14", kDoc + "/component/structuredBody",
+      error("X-14", in_doc("/component/structuredBody"),
             "formatCode " + format.code +
                 " is an unstructured (N1) format, the CDA body is "
                 "structured (N3)");
@@ -496,17 +504,17 @@ class Checker {
 
   // ---------------------------------------------------------------
   void events_and_references() {
-    std::vector<const DOMElement*> events;
+    std::vector<const El*> events;
     for (const auto* of : children(cda_, "documentationOf")) {
       if (const auto* event = child(of, "serviceEvent")) events.push_back(event);
     }
     for (const auto& code : entry_.event_codes) {
-      const bool found = std::any_of(events.begin(), events.end(), [&](const DOMElement* event) {
+      const bool found = std::any_of(events.begin(), events.end(), [&](const El* event) {
         const auto* cda_code = child(event, "code");
         return attr(cda_code, "code") == code.code && attr(cda_code, "codeSystem") == code.scheme;
       });
       if (!found) {
-        warning("X-15", kDoc + "/documentationOf/serviceEvent/code",
+        warning("X-15", in_doc("/documentationOf/serviceEvent/code"),
                 "eventCodeList code " + code.code + " (" + code.scheme +
                     ") is no CDA serviceEvent code");
       }
@@ -517,14 +525,14 @@ class Checker {
       std::vector<Id> candidates;
       std::string where;
       if (type == "urn:ihe:iti:xds:2013:order" || type == "urn:ihe:iti:xds:2013:accession") {
-        where = kDoc + "/inFulfillmentOf/order/id";
+        where = in_doc("/inFulfillmentOf/order/id");
         for (const auto* in : children(cda_, "inFulfillmentOf")) {
           for (const auto& id : ids(child(in, "order"))) candidates.push_back(id);
         }
       } else if (type == "urn:ihe:iti:xds:2016:studyInstanceUID") {
-        where = kDoc + "/documentationOf/serviceEvent/id";
+        where = in_doc("/documentationOf/serviceEvent/id");
         for (const auto* event : events) {
-          for (auto id : ids(event)) {
+          for (const auto& id : ids(event)) {
             candidates.push_back(id);
             if (id.extension.empty()) candidates.push_back({wanted.root, id.root});
           }
@@ -571,6 +579,14 @@ std::vector<Finding> check_agreement(const xercesc::DOMElement& clinical_documen
                                      const registry::DocumentEntry& entry,
                                      const registry::SubmissionSet* set,
                                      const registry::Profile* profile) {
+  const auto tree = detail::tree_from_dom(clinical_document);
+  return detail::check_agreement(*tree.root(), entry, set, profile);
+}
+
+std::vector<Finding> detail::check_agreement(const El& clinical_document,
+                                             const registry::DocumentEntry& entry,
+                                             const registry::SubmissionSet* set,
+                                             const registry::Profile* profile) {
   return Checker(clinical_document, entry, set, profile).run();
 }
 

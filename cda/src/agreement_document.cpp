@@ -6,6 +6,7 @@
 #include <utility>
 #include <variant>
 
+#include "header_checks.hpp"
 #include "passerelle/cda/agreement.hpp"
 #include "passerelle/cda/clinical_document.hpp"
 #include "passerelle/cda/validator.hpp"
@@ -19,18 +20,19 @@ std::vector<Finding> check_document(std::string_view bytes, const registry::Docu
                                     const registry::Profile* profile, const Validator* validator,
                                     std::string_view predecessor) {
   std::vector<Finding> header;
-  const auto compare = [&](const xercesc::DOMElement& clinical_document) {
-    header = check_agreement(clinical_document, entry, set, profile);
+  const auto compare = [&](const detail::El& clinical_document) {
+    header = detail::check_agreement(clinical_document, entry, set, profile);
     if (!predecessor.empty()) {
-      auto replacement = check_replacement(clinical_document, predecessor);
+      auto replacement = detail::check_replacement(clinical_document, predecessor);
       header.insert(header.end(), std::make_move_iterator(replacement.begin()),
                     std::make_move_iterator(replacement.end()));
     }
   };
   std::vector<Finding> findings;
   if (validator != nullptr) {
-    // One parse for the XSD, the header rules and the comparisons.
-    findings = validator->validate(bytes, compare);
+    // One parse for the XSD, the header rules and the comparisons, which
+    // read the header tree that parse builds: no DOM.
+    findings = validator->validate_header(bytes, compare);
   } else {
     std::optional<xml::Document> document;
     try {
@@ -45,7 +47,7 @@ std::vector<Finding> check_document(std::string_view bytes, const registry::Docu
       findings.push_back(std::move(*finding));
       return findings;
     }
-    compare(*std::get<LocatedDocument>(located).element);
+    compare(*detail::tree_from_dom(*std::get<LocatedDocument>(located).element).root());
   }
   findings.insert(findings.end(), std::make_move_iterator(header.begin()),
                   std::make_move_iterator(header.end()));

@@ -4,8 +4,7 @@
 #include <cctype>
 #include <cstdint>
 
-#include "passerelle/cda/clinical_document.hpp"
-#include "passerelle/core/xml.hpp"
+#include "rules.hpp"
 
 namespace passerelle::cda::agreement {
 
@@ -142,7 +141,8 @@ std::optional<std::string> ts_to_utc(std::string_view ts) {
 
   std::int64_t seconds =
       days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-      hour * 3600 + minute * 60 + second - static_cast<std::int64_t>(offset_minutes) * 60;
+      std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second -
+      static_cast<std::int64_t>(offset_minutes) * 60;
   std::int64_t days = seconds / 86400;
   std::int64_t in_day = seconds % 86400;
   if (in_day < 0) {
@@ -167,33 +167,28 @@ bool same_instant(std::string_view a, std::string_view b) {
   return a.substr(0, n) == b.substr(0, n);
 }
 
-const xercesc::DOMElement* child(const xercesc::DOMElement* parent, std::string_view name) {
-  return parent == nullptr ? nullptr : xml::first_child_element(*parent, kHl7Namespace, name);
+const detail::El* child(const detail::El* parent, std::string_view name) {
+  return parent == nullptr ? nullptr : detail::kid(*parent, name);
 }
 
-std::vector<const xercesc::DOMElement*> children(const xercesc::DOMElement* parent,
-                                                 std::string_view name) {
-  std::vector<const xercesc::DOMElement*> out;
+std::vector<const detail::El*> children(const detail::El* parent, std::string_view name) {
+  std::vector<const detail::El*> out;
   if (parent == nullptr) return out;
-  for (const auto* element : xml::child_elements(*parent, kHl7Namespace, name)) {
-    out.push_back(element);
-  }
+  for (const auto* element : detail::kids(*parent, name)) out.push_back(element);
   return out;
 }
 
-const xercesc::DOMElement* descend(const xercesc::DOMElement* from,
-                                   std::initializer_list<std::string_view> names) {
+const detail::El* descend(const detail::El* from, std::initializer_list<std::string_view> names) {
   for (const auto name : names) from = child(from, name);
   return from;
 }
 
-std::string attr(const xercesc::DOMElement* element, std::string_view name) {
-  if (element == nullptr) return "";
-  return xml::attribute(*element, name).value_or("");
+std::string attr(const detail::El* element, std::string_view name) {
+  return element == nullptr ? "" : detail::attr_or(*element, name);
 }
 
-std::string text(const xercesc::DOMElement* element) {
-  return element == nullptr ? "" : xml::text_content(*element);
+std::string text(const detail::El* element) {
+  return element == nullptr ? "" : detail::text_content(*element);
 }
 
 }  // namespace passerelle::cda::agreement

@@ -1,7 +1,7 @@
 #pragma once
 
 // Private helpers of the agreement checks (agreement*.cpp): HL7 v2 field
-// splitting for XDS values, CDA TS → XDS DTM conversion, DOM shortcuts.
+// splitting for XDS values, CDA TS → XDS DTM conversion, header-tree shortcuts.
 
 #include <cstddef>
 #include <initializer_list>
@@ -9,7 +9,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
-#include <xercesc/dom/DOM.hpp>
+
+#include "tree.hpp"
 
 namespace passerelle::cda::agreement {
 
@@ -32,14 +33,12 @@ std::optional<std::string> ts_to_utc(std::string_view ts);
 // Whether two DTMs agree on their common precision (the shorter length).
 bool same_instant(std::string_view a, std::string_view b);
 
-// DOM shortcuts in the HL7 v3 namespace; null-safe.
-const xercesc::DOMElement* child(const xercesc::DOMElement* parent, std::string_view name);
-std::vector<const xercesc::DOMElement*> children(const xercesc::DOMElement* parent,
-                                                 std::string_view name);
+// Header-tree shortcuts in the HL7 v3 namespace (rules.hpp's, null-safe).
+const detail::El* child(const detail::El* parent, std::string_view name);
+std::vector<const detail::El*> children(const detail::El* parent, std::string_view name);
 // Follows the first child of each name in turn.
-const xercesc::DOMElement* descend(const xercesc::DOMElement* from,
-                                   std::initializer_list<std::string_view> names);
-std::string attr(const xercesc::DOMElement* element, std::string_view name);
-std::string text(const xercesc::DOMElement* element);
+const detail::El* descend(const detail::El* from, std::initializer_list<std::string_view> names);
+std::string attr(const detail::El* element, std::string_view name);
+std::string text(const detail::El* element);
 
 }  // namespace passerelle::cda::agreement

@@ -6,33 +6,30 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 
+#include "header_checks.hpp"
 #include "passerelle/cda/agreement.hpp"
 #include "passerelle/cda/clinical_document.hpp"
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/xml.hpp"
+#include "rules.hpp"
 
 namespace passerelle::cda {
 namespace {
 
 constexpr std::string_view kRule = "R-CDA-37";
 
-using El = xercesc::DOMElement;
-
-std::optional<std::string> attr(const El& element, std::string_view name) {
-  return xml::attribute(element, name);
-}
-const El* kid(const El& parent, std::string_view name) {
-  return xml::first_child_element(parent, kHl7Namespace, name);
-}
+using detail::El;
+using detail::kid;
 
 // "root" or "root^extension" of an II, "" when absent.
 std::string ii(const El* id) {
   if (id == nullptr) return "";
-  std::string out = attr(*id, "root").value_or("");
-  if (auto extension = attr(*id, "extension"); extension && !extension->empty()) {
-    out += "^" + *extension;
+  std::string out = detail::attr_or(*id, "root");
+  if (const std::string extension = detail::attr_or(*id, "extension"); !extension.empty()) {
+    out += "^" + extension;
   }
   return out;
 }
@@ -40,7 +37,7 @@ std::string ii(const El* id) {
 std::optional<long long> version_of(const El& doc) {
   const El* version = kid(doc, "versionNumber");
   if (version == nullptr) return std::nullopt;
-  const std::string value = attr(*version, "value").value_or("");
+  const std::string value = detail::attr_or(*version, "value");
   if (value.empty() || value.size() > 18 ||
       value.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
@@ -52,6 +49,12 @@ std::optional<long long> version_of(const El& doc) {
 
 std::vector<Finding> check_replacement(const xercesc::DOMElement& clinical_document,
                                        std::string_view predecessor) {
+  const auto tree = detail::tree_from_dom(clinical_document);
+  return detail::check_replacement(*tree.root(), predecessor);
+}
+
+std::vector<Finding> detail::check_replacement(const El& clinical_document,
+                                               std::string_view predecessor) {
   std::vector<Finding> findings;
   std::optional<xml::Document> stored;
   try {
@@ -67,7 +70,8 @@ std::vector<Finding> check_replacement(const xercesc::DOMElement& clinical_docum
                         "the replaced document is no CDA: setId and versionNumber not compared"});
     return findings;
   }
-  const El& old_doc = *std::get<LocatedDocument>(located).element;
+  const auto old_tree = tree_from_dom(*std::get<LocatedDocument>(located).element);
+  const El& old_doc = *old_tree.root();
   const El& new_doc = clinical_document;
 
   const std::string new_set = ii(kid(new_doc, "setId"));
@@ -88,16 +92,19 @@ std::vector<Finding> check_replacement(const xercesc::DOMElement& clinical_docum
   }
   const std::string old_id = ii(kid(old_doc, "id"));
   bool declared = false;
-  for (const El* related : xml::child_elements(new_doc, kHl7Namespace, "relatedDocument")) {
-    if (attr(*related, "typeCode").value_or("") != "RPLC") continue;
+  for (const El* related : detail::kids(new_doc, "relatedDocument")) {
+    if (detail::attr_or(*related, "typeCode") != "RPLC") continue;
     declared = true;
     const El* parent = kid(*related, "parentDocument");
     const std::string parent_id = parent == nullptr ? "" : ii(kid(*parent, "id"));
     if (parent_id != old_id) {
+      std::string message = "parentDocument/id '" + parent_id;
+      message += "' is not the replaced document's id '";
+      message += old_id;
+      message += "'";
       findings.push_back({std::string(kRule), Severity::Error,
                           "/ClinicalDocument/relatedDocument/parentDocument/id",
-                          "parentDocument/id '" + parent_id +
-                              "' is not the replaced document's id '" + old_id + "'"});
+                          std::move(message)});
     }
   }
   if (!declared) {

@@ -160,7 +160,8 @@ SchemaValidator::SchemaValidator(const fs::path& dir) {
   x::SecurityManager security;
   security.setEntityExpansionLimit(kEntityExpansionLimit);
   LocalSchemaResolver resolver(dir_);
-  Collector handler(entry.string());
+  const std::string entry_name = entry.string();  // outlives the handler's view of it
+  Collector handler(entry_name);
   auto reader = make_reader(pool_.get(), security, resolver, handler, true);
   x::Grammar* grammar = nullptr;
   try {

@@ -41,7 +41,7 @@ struct Validator::Impl {
   std::unique_ptr<detail::SchemaValidator> schema;
 };
 
-Validator::Validator(ValidatorOptions options) : impl_(std::make_unique<Impl>()) {
+Validator::Validator(const ValidatorOptions& options) : impl_(std::make_unique<Impl>()) {
   const auto value_set_dir = choose(options.value_set_dir, "PASSERELLE_CDA_VALUE_SET_DIR",
                                     PASSERELLE_DEFAULT_CDA_VALUE_SET_DIR);
   impl_->value_sets = detail::ValueSets::load(value_set_dir, today_yyyymmdd());
@@ -65,11 +65,22 @@ Validator::Validator(ValidatorOptions options) : impl_(std::make_unique<Impl>())
 Validator::~Validator() = default;
 
 std::vector<Finding> Validator::validate(std::string_view cda_bytes) const {
-  return validate(cda_bytes, nullptr);
+  return run(cda_bytes, nullptr, nullptr);
 }
 
 std::vector<Finding> Validator::validate(std::string_view cda_bytes,
                                          const DocumentVisitor& with_document) const {
+  return run(cda_bytes, with_document ? &with_document : nullptr, nullptr);
+}
+
+std::vector<Finding> Validator::validate_header(std::string_view cda_bytes,
+                                                const HeaderVisitor& with_header) const {
+  return run(cda_bytes, nullptr, with_header ? &with_header : nullptr);
+}
+
+std::vector<Finding> Validator::run(std::string_view cda_bytes,
+                                    const DocumentVisitor* with_document,
+                                    const HeaderVisitor* with_header) const {
   std::vector<Finding> findings;
   std::optional<xml::Document> doc;
   std::optional<detail::Tree> tree;
@@ -126,7 +137,10 @@ std::vector<Finding> Validator::validate(std::string_view cda_bytes,
   detail::check_body(ctx, root);
   detail::check_datatypes(ctx, root);
   detail::check_closed_template(ctx, root);
-  if (with_document && clinical_document != nullptr) with_document(*clinical_document);
+  if (with_document != nullptr && clinical_document != nullptr) {
+    (*with_document)(*clinical_document);
+  }
+  if (with_header != nullptr) (*with_header)(root);
   return findings;
 }
 

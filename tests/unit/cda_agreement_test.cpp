@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include "passerelle/cda/agreement.hpp"
+#include "passerelle/cda/validator.hpp"
 #include "passerelle/core/xml.hpp"
 #include "passerelle/registry/ebrim.hpp"
 #include "passerelle/registry/metadata.hpp"
@@ -25,8 +27,16 @@ namespace {
 using namespace passerelle;
 using passerelle::testing::replace_all;
 
+// The validator is compiled once and goes before the Runtime.
+const cda::Validator* shared_validator = nullptr;
 struct XmlRuntimeFixture {
   xml::Runtime runtime;
+  std::optional<cda::Validator> validator;
+  XmlRuntimeFixture() { shared_validator = &validator.emplace(); }
+  ~XmlRuntimeFixture() {
+    shared_validator = nullptr;
+    validator.reset();
+  }
 };
 BOOST_TEST_GLOBAL_FIXTURE(XmlRuntimeFixture);
 
@@ -61,13 +71,6 @@ struct Lot {
   const registry::SubmissionSet& set() const { return submission.submission_sets.front(); }
 };
 
-std::vector<cda::Finding> check(const std::string& cda_text, const registry::DocumentEntry& entry,
-                                const registry::SubmissionSet* set,
-                                const registry::Profile* profile = &dmp()) {
-  const auto document = xml::parse(cda_text);
-  return cda::check_agreement(document.root(), entry, set, profile);
-}
-
 std::string describe(const std::vector<cda::Finding>& findings) {
   std::string out;
   for (const auto& finding : findings) {
@@ -75,6 +78,27 @@ std::string describe(const std::vector<cda::Finding>& findings) {
            finding.location + ": " + finding.message;
   }
   return out.empty() ? " none" : out;
+}
+
+const cda::Validator& validator() { return *shared_validator; }
+
+// The agreement checks read a DOM here (check_agreement) and, in the gateway,
+// the header tree of the validating parse (check_document with a validator):
+// every case checks that both give the same findings.
+std::vector<cda::Finding> check(const std::string& cda_text, const registry::DocumentEntry& entry,
+                                const registry::SubmissionSet* set,
+                                const registry::Profile* profile = &dmp()) {
+  const auto document = xml::parse(cda_text);
+  auto from_dom = cda::check_agreement(document.root(), entry, set, profile);
+  std::vector<cda::Finding> from_tree;
+  for (auto& finding : cda::check_document(cda_text, entry, set, profile, &validator())) {
+    if (finding.rule_id.starts_with("X-") || finding.rule_id.starts_with("DMP-")) {
+      from_tree.push_back(std::move(finding));
+    }
+  }
+  BOOST_TEST(describe(from_tree) == describe(from_dom),
+             "header tree:" << describe(from_tree) << "\nDOM:" << describe(from_dom));
+  return from_dom;
 }
 
 std::size_t count(const std::vector<cda::Finding>& findings, const std::string& rule,

@@ -5,6 +5,7 @@
 // increases its versionNumber and names it in relatedDocument RPLC
 // parentDocument/id (cda::check_replacement, and through check_document).
 
+#include <optional>
 #include <set>
 #include <string>
 #include <variant>
@@ -13,7 +14,9 @@
 #include "passerelle/cda/agreement.hpp"
 #include "passerelle/cda/clinical_document.hpp"
 #include "passerelle/cda/finding.hpp"
+#include "passerelle/cda/validator.hpp"
 #include "passerelle/core/xml.hpp"
+#include "passerelle/registry/metadata.hpp"
 #include "xds_client.hpp"
 
 namespace {
@@ -22,8 +25,16 @@ using namespace passerelle;
 using passerelle::testing::read_fixture;
 using passerelle::testing::replace_all;
 
+// The validator is compiled once and goes before the Runtime.
+const cda::Validator* shared_validator = nullptr;
 struct XmlRuntime {
   xml::Runtime runtime;
+  std::optional<cda::Validator> validator;
+  XmlRuntime() { shared_validator = &validator.emplace(); }
+  ~XmlRuntime() {
+    shared_validator = nullptr;
+    validator.reset();
+  }
 };
 BOOST_TEST_GLOBAL_FIXTURE(XmlRuntime);
 
@@ -51,17 +62,36 @@ std::string next_version(const std::string& version, const std::string& set_id,
   return cda;
 }
 
-std::vector<cda::Finding> check(const std::string& replacement, const std::string& stored) {
-  const auto document = xml::parse(replacement);
-  auto located = cda::locate_clinical_document(document.root());
-  BOOST_TEST_REQUIRE(std::holds_alternative<cda::LocatedDocument>(located));
-  return cda::check_replacement(*std::get<cda::LocatedDocument>(located).element, stored);
-}
-
 std::string describe(const std::vector<cda::Finding>& findings) {
   std::string out;
   for (const auto& f : findings) out += "\n  " + f.rule_id + " @" + f.location + ": " + f.message;
   return out;
+}
+
+const cda::Validator& validator() { return *shared_validator; }
+
+// What check_document adds when given the predecessor: the gateway's path,
+// on the header tree of the validating parse.
+std::vector<cda::Finding> through_validator(const std::string& replacement,
+                                            const std::string& stored) {
+  const registry::DocumentEntry no_metadata;
+  const auto without =
+      cda::check_document(replacement, no_metadata, nullptr, nullptr, &validator());
+  auto with = cda::check_document(replacement, no_metadata, nullptr, nullptr, &validator(), stored);
+  BOOST_TEST_REQUIRE(with.size() >= without.size());
+  return {with.begin() + static_cast<std::ptrdiff_t>(without.size()), with.end()};
+}
+
+// check_replacement on the DOM, and the same findings through check_document.
+std::vector<cda::Finding> check(const std::string& replacement, const std::string& stored) {
+  const auto document = xml::parse(replacement);
+  auto located = cda::locate_clinical_document(document.root());
+  BOOST_TEST_REQUIRE(std::holds_alternative<cda::LocatedDocument>(located));
+  auto from_dom = cda::check_replacement(*std::get<cda::LocatedDocument>(located).element, stored);
+  const auto from_tree = through_validator(replacement, stored);
+  BOOST_TEST(describe(from_tree) == describe(from_dom),
+             "header tree:" << describe(from_tree) << "\nDOM:" << describe(from_dom));
+  return from_dom;
 }
 
 // Exactly one R-CDA-37 finding, of that severity, at that location.

@@ -16,6 +16,10 @@
 
 namespace passerelle::cda {
 
+namespace detail {
+struct El;  // an element of the header tree the rules read (cda/src/tree.hpp)
+}
+
 struct ValidatorOptions {
   // Where the shipped XSDs live; empty = $PASSERELLE_CDA_SCHEMA_DIR, else the
   // build-time default (cda/schemas).
@@ -30,7 +34,7 @@ class Validator {
  public:
   // Loads and caches the grammar and the value sets. Throws passerelle::Failure
   // when the schema or value sets cannot be loaded.
-  explicit Validator(ValidatorOptions options = {});
+  explicit Validator(const ValidatorOptions& options = {});
   ~Validator();
   Validator(const Validator&) = delete;
   Validator& operator=(const Validator&) = delete;
@@ -46,7 +50,16 @@ class Validator {
   std::vector<Finding> validate(std::string_view cda_bytes,
                                 const DocumentVisitor& with_document) const;
 
+  // The same, `with_header` called on the header tree the rules read: no DOM
+  // is built. What cda::check_document's agreement checks read.
+  using HeaderVisitor = std::function<void(const detail::El& clinical_document)>;
+  std::vector<Finding> validate_header(std::string_view cda_bytes,
+                                       const HeaderVisitor& with_header) const;
+
  private:
+  std::vector<Finding> run(std::string_view cda_bytes, const DocumentVisitor* with_document,
+                           const HeaderVisitor* with_header) const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
