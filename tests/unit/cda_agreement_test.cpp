@@ -515,6 +515,17 @@ BOOST_AUTO_TEST_CASE(a_signed_cda_is_checked_inside_its_signature) {
   auto entry = lot.entry("Document01");
   entry.creation_time = "20240101000000";
   expect_only(cda::check_document(signed_cda, entry, &lot.set(), &dmp(), nullptr), "X-4");
+  // With the validator, the agreement reads the tree of the extracted
+  // ClinicalDocument (the envelope is parsed into a DOM first).
+  std::size_t x4 = 0;
+  for (const auto& finding :
+       cda::check_document(signed_cda, entry, &lot.set(), &dmp(), &validator())) {
+    if (finding.rule_id.starts_with("X-") || finding.rule_id.starts_with("DMP-")) {
+      BOOST_TEST(finding.rule_id == "X-4");
+      ++x4;
+    }
+  }
+  BOOST_TEST(x4 == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(bad_bytes_and_documents_without_clinical_document_are_findings) {
