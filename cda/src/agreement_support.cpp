@@ -171,11 +171,8 @@ const detail::El* child(const detail::El* parent, std::string_view name) {
   return parent == nullptr ? nullptr : detail::kid(*parent, name);
 }
 
-std::vector<const detail::El*> children(const detail::El* parent, std::string_view name) {
-  std::vector<const detail::El*> out;
-  if (parent == nullptr) return out;
-  for (const auto* element : detail::kids(*parent, name)) out.push_back(element);
-  return out;
+std::vector<detail::El*> children(const detail::El* parent, std::string_view name) {
+  return parent == nullptr ? std::vector<detail::El*>{} : detail::kids(*parent, name);
 }
 
 const detail::El* descend(const detail::El* from, std::initializer_list<std::string_view> names) {

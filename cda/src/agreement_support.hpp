@@ -35,7 +35,7 @@ bool same_instant(std::string_view a, std::string_view b);
 
 // Header-tree shortcuts in the HL7 v3 namespace (rules.hpp's, null-safe).
 const detail::El* child(const detail::El* parent, std::string_view name);
-std::vector<const detail::El*> children(const detail::El* parent, std::string_view name);
+std::vector<detail::El*> children(const detail::El* parent, std::string_view name);
 // Follows the first child of each name in turn.
 const detail::El* descend(const detail::El* from, std::initializer_list<std::string_view> names);
 std::string attr(const detail::El* element, std::string_view name);
