@@ -22,6 +22,7 @@
 #include "passerelle/cda/finding.hpp"
 #include "passerelle/core/xml.hpp"
 #include "tree.hpp"
+#include "uid_datatype.hpp"
 
 namespace passerelle::cda::detail {
 
@@ -59,6 +60,10 @@ class SchemaValidator {
 
   static constexpr std::size_t kMaxFindings = 50;
 
+  // Attribute declarations whose uid pattern is checked natively
+  // (uid_datatype.hpp); 0 when the schema's uid is not the expected one.
+  std::size_t native_uid_declarations() const { return native_.declarations; }
+
  private:
   struct Reader;
   std::unique_ptr<Reader> take_reader() const;
@@ -67,6 +72,8 @@ class SchemaValidator {
   static constexpr std::size_t kMaxIdleReaders = 16;
 
   std::filesystem::path dir_;
+  // Validators the grammar points to; declared before pool_ so they go after it.
+  InstalledDatatypes native_;
   std::unique_ptr<xercesc::XMLGrammarPool> pool_;
   // Readers between validate() calls, declared after pool_ so they go first.
   mutable std::mutex readers_mutex_;

@@ -6,6 +6,11 @@
 // union of oid, uuid and ruid (cda/schemas/README.md says why). This test
 // compiles both next to each other, from the shipped files, and checks that
 // they accept exactly the same strings.
+//
+// The shipped uid is then checked natively (cda/src/uid_datatype.hpp), not
+// by Xerces-C's regular expressions: the same comparison is also made with a
+// copy of the shipped restriction under another name, which Xerces-C checks
+// itself, and the two must give the same verdicts and the same messages.
 
 #include <filesystem>
 #include <fstream>
@@ -41,20 +46,34 @@ struct TwoUids {
   <xs:simpleType name="uid_as_published">
     <xs:union memberTypes="oid uuid ruid"/>
   </xs:simpleType>
+  <xs:simpleType name="uid_by_xerces">
+    <xs:restriction base="xs:string">
+      <xs:whiteSpace value="collapse"/>
+      <xs:pattern value="[0-2](\.(0|[1-9][0-9]*))*"/>
+      <xs:pattern value="[0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}"/>
+      <xs:pattern value="[A-Za-z][A-Za-z0-9\-]*"/>
+    </xs:restriction>
+  </xs:simpleType>
   <xs:element name="shipped">
     <xs:complexType><xs:attribute name="v" type="uid" use="required"/></xs:complexType>
   </xs:element>
   <xs:element name="published">
     <xs:complexType><xs:attribute name="v" type="uid_as_published" use="required"/></xs:complexType>
   </xs:element>
+  <xs:element name="regexed">
+    <xs:complexType><xs:attribute name="v" type="uid_by_xerces" use="required"/></xs:complexType>
+  </xs:element>
 </xs:schema>)";
     schema = std::make_unique<cda::detail::SchemaValidator>(dir.path());
   }
 
-  bool accepts(const std::string& element, const std::string& value) const {
+  std::vector<cda::Finding> findings(const std::string& element, const std::string& value) const {
     const std::string document =
         "<" + element + " xmlns=\"urn:hl7-org:v3\" v=\"" + xml::escape(value) + "\"/>";
-    return schema->validate(document, element).empty();
+    return schema->validate(document, "v");
+  }
+  bool accepts(const std::string& element, const std::string& value) const {
+    return findings(element, value).empty();
   }
 };
 
@@ -73,10 +92,23 @@ BOOST_TEST_GLOBAL_FIXTURE(Global);
 
 const TwoUids& uids() { return *shared_uids; }
 
+std::vector<std::string> messages(const std::vector<cda::Finding>& findings) {
+  std::vector<std::string> texts;
+  texts.reserve(findings.size());
+  for (const auto& finding : findings) texts.push_back(finding.location + ": " + finding.message);
+  return texts;
+}
+
 void expect_same(const std::string& value) {
-  BOOST_TEST(uids().accepts("shipped", value) == uids().accepts("published", value),
-             "uid '" << value << "': shipped " << uids().accepts("shipped", value) << ", published "
+  const bool shipped = uids().accepts("shipped", value);
+  BOOST_TEST(shipped == uids().accepts("published", value),
+             "uid '" << value << "': shipped " << shipped << ", published "
                      << uids().accepts("published", value));
+  // The native check against Xerces-C's own, message for message (the
+  // element's name is not in them, the column is the same).
+  BOOST_TEST(
+      messages(uids().findings("shipped", value)) == messages(uids().findings("regexed", value)),
+      "uid '" << value << "': native and Xerces-C's check differ");
 }
 
 constexpr std::string_view kSamples[] = {
@@ -106,6 +138,48 @@ BOOST_AUTO_TEST_CASE(the_samples_have_the_published_verdicts) {
                           "12345678-1234-1234-1234-12345678901"}) {
     BOOST_TEST(!uids().accepts("shipped", bad), bad);
   }
+}
+
+BOOST_AUTO_TEST_CASE(the_shipped_uid_is_checked_natively_with_xerces_message) {
+  // Every root and codeSystem declaration of the shipped schemas and the
+  // entry schema's own attribute; none of the other forms.
+  BOOST_TEST(uids().schema->native_uid_declarations() >= 10U);
+  const auto refused = uids().findings("shipped", "1.02");
+  BOOST_TEST_REQUIRE(refused.size() == 1U);
+  BOOST_TEST(refused.front().rule_id == "XSD");
+  BOOST_TEST(refused.front().message ==
+             "value '1.02' does not match regular expression facet "
+             "'[0-2](\\.(0|[1-9][0-9]*))*|[0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-"
+             "[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}|[A-Za-z][A-Za-z0-9\\-]*'");
+}
+
+BOOST_AUTO_TEST_CASE(a_uid_other_than_the_shipped_one_keeps_xerces_check) {
+  // ANS's own datatypes-base.xsd (uid as a union): nothing is switched and
+  // Xerces-C still refuses what the union refuses.
+  testing::TempDir dir{"passerelle-uid-published"};
+  fs::copy(fs::path(PASSERELLE_SOURCE_DIR) / "cda" / "schemas", dir.path(),
+           fs::copy_options::recursive);
+  const fs::path types = dir.path() / "general" / "datatypes-base.xsd";
+  std::string text;
+  {
+    std::ifstream in(types);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string begin = "<xs:simpleType name=\"uid\">";
+  const auto from = text.find(begin);
+  const auto to = text.find("</xs:simpleType>", from);
+  BOOST_TEST_REQUIRE((from != std::string::npos && to != std::string::npos));
+  text.replace(from, to - from, begin + "<xs:union memberTypes=\"oid uuid ruid\"/>");
+  std::ofstream(types) << text;
+  const cda::detail::SchemaValidator published(dir.path());
+  BOOST_TEST(published.native_uid_declarations() == 0U);
+  const std::string document =
+      R"(<ClinicalDocument xmlns="urn:hl7-org:v3"><typeId root="2.16.840.1.113883.1.3" )"
+      R"(extension="POCD_HD000040"/><id root="1.02"/></ClinicalDocument>)";
+  const auto findings = published.validate(document, "doc");
+  BOOST_TEST_REQUIRE(!findings.empty());
+  BOOST_TEST(findings.front().message.find("'1.02'") != std::string::npos,
+             findings.front().message);
 }
 
 BOOST_AUTO_TEST_CASE(both_forms_accept_the_same_samples) {

@@ -1,0 +1,194 @@
+#include "uid_datatype.hpp"
+
+#include <map>
+#include <string>
+#include <xercesc/framework/XMLAttDefList.hpp>
+#include <xercesc/util/KVStringPair.hpp>
+#include <xercesc/util/PlatformUtils.hpp>
+#include <xercesc/util/RefHashTableOf.hpp>
+#include <xercesc/util/XMLExceptMsgs.hpp>
+#include <xercesc/validators/common/Grammar.hpp>
+#include <xercesc/validators/datatype/DatatypeValidatorFactory.hpp>
+#include <xercesc/validators/datatype/InvalidDatatypeValueException.hpp>
+#include <xercesc/validators/datatype/StringDatatypeValidator.hpp>
+#include <xercesc/validators/schema/ComplexTypeInfo.hpp>
+#include <xercesc/validators/schema/SchemaAttDef.hpp>
+#include <xercesc/validators/schema/SchemaElementDecl.hpp>
+#include <xercesc/validators/schema/SchemaGrammar.hpp>
+#include <xercesc/validators/schema/SchemaSymbols.hpp>
+
+namespace passerelle::cda::detail {
+namespace {
+
+namespace x = xercesc;
+
+constexpr std::u16string_view kUidKey = u"urn:hl7-org:v3,uid";  // Xerces-C's "uri,name"
+
+bool is_digit(char16_t c) { return c >= u'0' && c <= u'9'; }
+bool is_letter(char16_t c) { return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z'); }
+bool is_alnum(char16_t c) { return is_digit(c) || is_letter(c); }
+
+// [0-2](\.(0|[1-9][0-9]*))*
+bool is_oid(std::u16string_view s) {
+  if (s.empty() || s[0] < u'0' || s[0] > u'2') return false;
+  std::size_t i = 1;
+  while (i < s.size()) {
+    if (s[i] != u'.' || i + 1 == s.size()) return false;
+    ++i;
+    if (s[i] == u'0') {
+      ++i;
+      continue;
+    }
+    if (!is_digit(s[i])) return false;
+    while (i < s.size() && is_digit(s[i])) ++i;
+  }
+  return true;
+}
+
+// [0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}
+bool is_uuid(std::u16string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool hyphen_place = i == 8 || i == 13 || i == 18 || i == 23;
+    if (hyphen_place ? s[i] != u'-' : !is_alnum(s[i])) return false;
+  }
+  return true;
+}
+
+// [A-Za-z][A-Za-z0-9\-]*
+bool is_ruid(std::u16string_view s) {
+  if (s.empty() || !is_letter(s[0])) return false;
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    if (!is_alnum(s[i]) && s[i] != u'-') return false;
+  }
+  return true;
+}
+
+// The uid validator without its pattern facet, checking the pattern itself.
+class NativeUidValidator final : public x::StringDatatypeValidator {
+ public:
+  NativeUidValidator(x::DatatypeValidator* base, x::RefHashTableOf<x::KVStringPair>* facets,
+                     std::u16string pattern)
+      : StringDatatypeValidator(base, facets, nullptr, 0, x::XMLPlatformUtils::fgMemoryManager),
+        pattern_(std::move(pattern)) {}
+
+ protected:
+  void checkContent(const XMLCh* const content, x::ValidationContext* const context, bool as_base,
+                    x::MemoryManager* const manager) override {
+    if (!matches_uid(content != nullptr ? std::u16string_view(content) : std::u16string_view())) {
+      // Xerces-C's own exception for a pattern mismatch, so the finding reads the same.
+      ThrowXMLwithMemMgr2(x::InvalidDatatypeValueException, x::XMLExcepts::VALUE_NotMatch_Pattern,
+                          content, pattern_.c_str(), manager);
+    }
+    StringDatatypeValidator::checkContent(content, context, as_base, manager);
+  }
+
+ private:
+  std::u16string pattern_;
+};
+
+const XMLCh* pattern_of(const x::DatatypeValidator& validator) {
+  const auto* facets = validator.getFacets();
+  const auto* pattern = facets != nullptr ? facets->get(x::SchemaSymbols::fgELT_PATTERN) : nullptr;
+  return pattern != nullptr ? pattern->getValue() : nullptr;
+}
+
+// The same facets but the pattern, the same base and name.
+std::unique_ptr<x::DatatypeValidator> native_copy(const x::DatatypeValidator& original) {
+  auto* manager = x::XMLPlatformUtils::fgMemoryManager;
+  auto facets = std::make_unique<x::RefHashTableOf<x::KVStringPair>>(7, true, manager);
+  x::RefHashTableOfEnumerator<x::KVStringPair> each(original.getFacets(), false, manager);
+  while (each.hasMoreElements()) {
+    const auto& facet = each.nextElement();
+    if (std::u16string_view(facet.getKey()) == x::SchemaSymbols::fgELT_PATTERN) continue;
+    auto pair = std::make_unique<x::KVStringPair>(facet.getKey(), facet.getValue(), manager);
+    auto* key = const_cast<XMLCh*>(pair->getKey());
+    facets->put(key, pair.release());  // the table adopts its values
+  }
+  auto copy = std::make_unique<NativeUidValidator>(original.getBaseValidator(), facets.release(),
+                                                   std::u16string(pattern_of(original)));
+  copy->setTypeName(original.getTypeLocalName(), original.getTypeUri());
+  return copy;
+}
+
+using Replacements = std::map<const x::DatatypeValidator*, x::DatatypeValidator*>;
+
+std::size_t switch_declaration(x::SchemaAttDef& declaration, const Replacements& replacements) {
+  const auto found = replacements.find(declaration.getDatatypeValidator());
+  if (found == replacements.end()) return 0;
+  declaration.setDatatypeValidator(found->second);
+  return 1;
+}
+
+std::size_t switch_list(x::XMLAttDefList& list, const Replacements& replacements) {
+  std::size_t switched = 0;
+  for (XMLSize_t i = 0; i < list.getAttDefCount(); ++i) {
+    switched += switch_declaration(static_cast<x::SchemaAttDef&>(list.getAttDef(i)), replacements);
+  }
+  return switched;
+}
+
+std::size_t switch_grammar(x::SchemaGrammar& grammar, const Replacements& replacements) {
+  auto* manager = x::XMLPlatformUtils::fgMemoryManager;
+  std::size_t switched = 0;
+  if (auto* types = grammar.getComplexTypeRegistry(); types != nullptr) {
+    x::RefHashTableOfEnumerator<x::ComplexTypeInfo> each(types, false, manager);
+    while (each.hasMoreElements()) {
+      auto& type = each.nextElement();
+      if (type.hasAttDefs()) switched += switch_list(type.getAttDefList(), replacements);
+    }
+  }
+  // Anonymous types reached from their elements (the same declarations,
+  // already switched, when the registry holds them too).
+  auto elements = grammar.getElemEnumerator();
+  while (elements.hasMoreElements()) {
+    const auto* type = elements.nextElement().getComplexTypeInfo();
+    if (type != nullptr && type->hasAttDefs())
+      switched += switch_list(type->getAttDefList(), replacements);
+  }
+  if (auto* attributes = grammar.getAttributeDeclRegistry(); attributes != nullptr) {
+    x::RefHashTableOfEnumerator<x::XMLAttDef> each(attributes, false, manager);
+    while (each.hasMoreElements()) {
+      switched +=
+          switch_declaration(static_cast<x::SchemaAttDef&>(each.nextElement()), replacements);
+    }
+  }
+  return switched;
+}
+
+}  // namespace
+
+bool matches_uid(std::u16string_view value) {
+  return is_oid(value) || is_uuid(value) || is_ruid(value);
+}
+
+InstalledDatatypes install_native_uid(x::XMLGrammarPool& pool) {
+  InstalledDatatypes installed;
+  Replacements replacements;
+  const std::u16string key(kUidKey);
+  auto grammars = pool.getGrammarEnumerator();
+  while (grammars.hasMoreElements()) {
+    auto& grammar = grammars.nextElement();
+    if (grammar.getGrammarType() != x::Grammar::SchemaGrammarType) continue;
+    auto* registry = static_cast<x::SchemaGrammar&>(grammar).getDatatypeRegistry();
+    const x::DatatypeValidator* uid =
+        registry != nullptr ? registry->getDatatypeValidator(key.c_str()) : nullptr;
+    if (uid == nullptr || replacements.contains(uid) || pattern_of(*uid) == nullptr ||
+        std::u16string_view(pattern_of(*uid)) != kUidPattern ||
+        uid->getType() != x::DatatypeValidator::String) {
+      continue;
+    }
+    installed.validators.push_back(native_copy(*uid));
+    replacements.emplace(uid, installed.validators.back().get());
+  }
+  if (replacements.empty()) return installed;
+  auto again = pool.getGrammarEnumerator();
+  while (again.hasMoreElements()) {
+    auto& grammar = again.nextElement();
+    if (grammar.getGrammarType() != x::Grammar::SchemaGrammarType) continue;
+    installed.declarations += switch_grammar(static_cast<x::SchemaGrammar&>(grammar), replacements);
+  }
+  return installed;
+}
+
+}  // namespace passerelle::cda::detail
