@@ -180,7 +180,7 @@ SchemaValidator::SchemaValidator(const fs::path& dir) {
                                                       handler.findings.front().message));
   }
   reader.reset();
-  native_ = install_native_uid(*pool_);
+  native_ = install_native_datatypes(*pool_);
   pool_->lockPool();
 }
 

@@ -19,10 +19,10 @@
 #include <vector>
 #include <xercesc/framework/XMLGrammarPool.hpp>
 
+#include "native_datatypes.hpp"
 #include "passerelle/cda/finding.hpp"
 #include "passerelle/core/xml.hpp"
 #include "tree.hpp"
-#include "uid_datatype.hpp"
 
 namespace passerelle::cda::detail {
 
@@ -60,9 +60,10 @@ class SchemaValidator {
 
   static constexpr std::size_t kMaxFindings = 50;
 
-  // Attribute declarations whose uid pattern is checked natively
-  // (uid_datatype.hpp); 0 when the schema's uid is not the expected one.
-  std::size_t native_uid_declarations() const { return native_.declarations; }
+  // Per entry of kNativeDatatypes, the attribute declarations whose pattern
+  // is checked natively (native_datatypes.hpp); 0 when the schema's type is
+  // not the expected one.
+  const auto& native_declarations() const { return native_.declarations; }
 
  private:
   struct Reader;

@@ -158,13 +158,16 @@ int serve(ServerConfig config) {
     // ---- end issue 6 ----
     Server server(config, make_xds_router(xds), pool, logger,
                   api::accept_authorities(profile->patient_id_authorities));
+    // Caught before "listening" is printed: a supervisor that reads that line
+    // and stops the gateway at once gets a clean shutdown, not the default
+    // action of the signal.
+    boost::asio::io_context signals_io;
+    boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
     server.start();
     log_event(*logger, format, spdlog::level::info, "started",
               std::string("passerelle ") + kVersion);
     for (const auto& url : server.urls()) std::cout << "listening on " << url << std::endl;
 
-    boost::asio::io_context signals_io;
-    boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
       if (ec) return;
       log_event(*logger, format, spdlog::level::info, "stopping",

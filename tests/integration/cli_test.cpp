@@ -113,7 +113,8 @@ BOOST_AUTO_TEST_CASE(serve_runs_on_its_embedded_database_and_stops_cleanly_on_si
   while (child.running() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  BOOST_TEST_REQUIRE(!child.running());
+  BOOST_TEST_REQUIRE(!child.running(),
+                     "still running 30 s after SIGTERM; stderr: " << slurp(err_path));
   child.wait();
   BOOST_TEST(child.exit_code() == 0);
   BOOST_TEST(!std::filesystem::exists(dir.path() / "data" / "postmaster.pid"));

@@ -1,4 +1,4 @@
-#define BOOST_TEST_MODULE cda_schema_uid
+#define BOOST_TEST_MODULE cda_native_datatypes
 #include <boost/test/unit_test.hpp>
 
 // Issue 8: the shipped cda/schemas/general/datatypes-base.xsd writes the HL7
@@ -7,10 +7,10 @@
 // compiles both next to each other, from the shipped files, and checks that
 // they accept exactly the same strings.
 //
-// The shipped uid is then checked natively (cda/src/uid_datatype.hpp), not
-// by Xerces-C's regular expressions: the same comparison is also made with a
-// copy of the shipped restriction under another name, which Xerces-C checks
-// itself, and the two must give the same verdicts and the same messages.
+// The validator then checks the patterns of uid and cs natively
+// (cda/src/native_datatypes.hpp), not by Xerces-C's regular expressions: each
+// is compared with a copy of the shipped type under another name, which
+// Xerces-C checks itself; both must give the same verdicts and messages.
 
 #include <filesystem>
 #include <fstream>
@@ -30,8 +30,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace passerelle;
 
-// The shipped schemas, with an entry schema declaring one element whose
-// attribute has the shipped uid and one whose attribute has uid as published.
+// The shipped schemas, with an entry schema declaring elements whose
+// attribute has the shipped uid (checked natively), uid as published, a copy
+// of the shipped uid (checked by Xerces-C), the shipped cs and a copy of it.
 struct TwoUids {
   testing::TempDir dir{"passerelle-uid"};
   std::unique_ptr<cda::detail::SchemaValidator> schema;
@@ -54,6 +55,17 @@ struct TwoUids {
       <xs:pattern value="[A-Za-z][A-Za-z0-9\-]*"/>
     </xs:restriction>
   </xs:simpleType>
+  <xs:simpleType name="cs_by_xerces">
+    <xs:restriction base="xs:token">
+      <xs:pattern value="[^\s]+"/>
+    </xs:restriction>
+  </xs:simpleType>
+  <xs:element name="cs_native">
+    <xs:complexType><xs:attribute name="v" type="cs" use="required"/></xs:complexType>
+  </xs:element>
+  <xs:element name="cs_regex">
+    <xs:complexType><xs:attribute name="v" type="cs_by_xerces" use="required"/></xs:complexType>
+  </xs:element>
   <xs:element name="shipped">
     <xs:complexType><xs:attribute name="v" type="uid" use="required"/></xs:complexType>
   </xs:element>
@@ -92,10 +104,11 @@ BOOST_TEST_GLOBAL_FIXTURE(Global);
 
 const TwoUids& uids() { return *shared_uids; }
 
+// The messages alone: the columns differ with the elements' names.
 std::vector<std::string> messages(const std::vector<cda::Finding>& findings) {
   std::vector<std::string> texts;
   texts.reserve(findings.size());
-  for (const auto& finding : findings) texts.push_back(finding.location + ": " + finding.message);
+  for (const auto& finding : findings) texts.push_back(finding.message);
   return texts;
 }
 
@@ -104,11 +117,13 @@ void expect_same(const std::string& value) {
   BOOST_TEST(shipped == uids().accepts("published", value),
              "uid '" << value << "': shipped " << shipped << ", published "
                      << uids().accepts("published", value));
-  // The native check against Xerces-C's own, message for message (the
-  // element's name is not in them, the column is the same).
+  // The native checks against Xerces-C's own, message for message.
   BOOST_TEST(
       messages(uids().findings("shipped", value)) == messages(uids().findings("regexed", value)),
       "uid '" << value << "': native and Xerces-C's check differ");
+  BOOST_TEST(
+      messages(uids().findings("cs_native", value)) == messages(uids().findings("cs_regex", value)),
+      "cs '" << value << "': native and Xerces-C's check differ");
 }
 
 constexpr std::string_view kSamples[] = {
@@ -140,10 +155,12 @@ BOOST_AUTO_TEST_CASE(the_samples_have_the_published_verdicts) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(the_shipped_uid_is_checked_natively_with_xerces_message) {
+BOOST_AUTO_TEST_CASE(uid_and_cs_are_checked_natively_with_xerces_messages) {
   // Every root and codeSystem declaration of the shipped schemas and the
-  // entry schema's own attribute; none of the other forms.
-  BOOST_TEST(uids().schema->native_uid_declarations() >= 10U);
+  // entry schema's own attribute (uid); every attribute declared cs.
+  const auto& switched = uids().schema->native_declarations();
+  BOOST_TEST(switched[0] >= 10U);
+  BOOST_TEST(switched[1] >= 10U);
   const auto refused = uids().findings("shipped", "1.02");
   BOOST_TEST_REQUIRE(refused.size() == 1U);
   BOOST_TEST(refused.front().rule_id == "XSD");
@@ -151,9 +168,19 @@ BOOST_AUTO_TEST_CASE(the_shipped_uid_is_checked_natively_with_xerces_message) {
              "value '1.02' does not match regular expression facet "
              "'[0-2](\\.(0|[1-9][0-9]*))*|[0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-"
              "[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}|[A-Za-z][A-Za-z0-9\\-]*'");
+  const auto refused_code = uids().findings("cs_native", "a b");
+  BOOST_TEST_REQUIRE(refused_code.size() == 1U);
+  BOOST_TEST(refused_code.front().message ==
+             "value 'a b' does not match regular expression facet '[^\\s]+'");
+  for (const char* good : {"A", " a ", "1.2", "\xc3\xa9"}) {
+    BOOST_TEST(uids().accepts("cs_native", good), good);
+  }
+  for (const char* bad : {"", " ", "a b", "a\tb"}) {
+    BOOST_TEST(!uids().accepts("cs_native", bad), bad);
+  }
 }
 
-BOOST_AUTO_TEST_CASE(a_uid_other_than_the_shipped_one_keeps_xerces_check) {
+BOOST_AUTO_TEST_CASE(a_type_other_than_the_shipped_one_keeps_xerces_check) {
   // ANS's own datatypes-base.xsd (uid as a union): nothing is switched and
   // Xerces-C still refuses what the union refuses.
   testing::TempDir dir{"passerelle-uid-published"};
@@ -172,7 +199,8 @@ BOOST_AUTO_TEST_CASE(a_uid_other_than_the_shipped_one_keeps_xerces_check) {
   text.replace(from, to - from, begin + "<xs:union memberTypes=\"oid uuid ruid\"/>");
   std::ofstream(types) << text;
   const cda::detail::SchemaValidator published(dir.path());
-  BOOST_TEST(published.native_uid_declarations() == 0U);
+  BOOST_TEST(published.native_declarations()[0] == 0U);
+  BOOST_TEST(published.native_declarations()[1] > 0U);  // cs is unchanged there
   const std::string document =
       R"(<ClinicalDocument xmlns="urn:hl7-org:v3"><typeId root="2.16.840.1.113883.1.3" )"
       R"(extension="POCD_HD000040"/><id root="1.02"/></ClinicalDocument>)";
@@ -188,7 +216,7 @@ BOOST_AUTO_TEST_CASE(both_forms_accept_the_same_samples) {
 
 BOOST_AUTO_TEST_CASE(both_forms_accept_the_same_random_strings) {
   std::mt19937 random(20261126);
-  const std::string alphabet = "0123456789.-aAfFzZ_ ";
+  const std::string alphabet = "0123456789.-aAfFzZ_ \t";
   const auto pick = [&](std::size_t n) {
     return std::uniform_int_distribution<std::size_t>(0, n - 1)(random);
   };

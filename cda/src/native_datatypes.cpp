@@ -1,4 +1,4 @@
-#include "uid_datatype.hpp"
+#include "native_datatypes.hpp"
 
 #include <map>
 #include <string>
@@ -21,8 +21,6 @@ namespace passerelle::cda::detail {
 namespace {
 
 namespace x = xercesc;
-
-constexpr std::u16string_view kUidKey = u"urn:hl7-org:v3,uid";  // Xerces-C's "uri,name"
 
 bool is_digit(char16_t c) { return c >= u'0' && c <= u'9'; }
 bool is_letter(char16_t c) { return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z'); }
@@ -64,18 +62,21 @@ bool is_ruid(std::u16string_view s) {
   return true;
 }
 
-// The uid validator without its pattern facet, checking the pattern itself.
-class NativeUidValidator final : public x::StringDatatypeValidator {
+using Matcher = bool (*)(std::u16string_view);
+
+// A validator without its pattern facet, checking the pattern itself.
+class NativePatternValidator final : public x::StringDatatypeValidator {
  public:
-  NativeUidValidator(x::DatatypeValidator* base, x::RefHashTableOf<x::KVStringPair>* facets,
-                     std::u16string pattern)
+  NativePatternValidator(x::DatatypeValidator* base, x::RefHashTableOf<x::KVStringPair>* facets,
+                         std::u16string pattern, Matcher matcher)
       : StringDatatypeValidator(base, facets, nullptr, 0, x::XMLPlatformUtils::fgMemoryManager),
-        pattern_(std::move(pattern)) {}
+        pattern_(std::move(pattern)),
+        matcher_(matcher) {}
 
  protected:
   void checkContent(const XMLCh* const content, x::ValidationContext* const context, bool as_base,
                     x::MemoryManager* const manager) override {
-    if (!matches_uid(content != nullptr ? std::u16string_view(content) : std::u16string_view())) {
+    if (!matcher_(content != nullptr ? std::u16string_view(content) : std::u16string_view())) {
       // Xerces-C's own exception for a pattern mismatch, so the finding reads the same.
       ThrowXMLwithMemMgr2(x::InvalidDatatypeValueException, x::XMLExcepts::VALUE_NotMatch_Pattern,
                           content, pattern_.c_str(), manager);
@@ -85,6 +86,7 @@ class NativeUidValidator final : public x::StringDatatypeValidator {
 
  private:
   std::u16string pattern_;
+  Matcher matcher_;
 };
 
 const XMLCh* pattern_of(const x::DatatypeValidator& validator) {
@@ -94,7 +96,8 @@ const XMLCh* pattern_of(const x::DatatypeValidator& validator) {
 }
 
 // The same facets but the pattern, the same base and name.
-std::unique_ptr<x::DatatypeValidator> native_copy(const x::DatatypeValidator& original) {
+std::unique_ptr<x::DatatypeValidator> native_copy(const x::DatatypeValidator& original,
+                                                  Matcher matcher) {
   auto* manager = x::XMLPlatformUtils::fgMemoryManager;
   auto facets = std::make_unique<x::RefHashTableOf<x::KVStringPair>>(7, true, manager);
   x::RefHashTableOfEnumerator<x::KVStringPair> each(original.getFacets(), false, manager);
@@ -105,8 +108,8 @@ std::unique_ptr<x::DatatypeValidator> native_copy(const x::DatatypeValidator& or
     auto* key = const_cast<XMLCh*>(pair->getKey());
     facets->put(key, pair.release());  // the table adopts its values
   }
-  auto copy = std::make_unique<NativeUidValidator>(original.getBaseValidator(), facets.release(),
-                                                   std::u16string(pattern_of(original)));
+  auto copy = std::make_unique<NativePatternValidator>(
+      original.getBaseValidator(), facets.release(), std::u16string(pattern_of(original)), matcher);
   copy->setTypeName(original.getTypeLocalName(), original.getTypeUri());
   return copy;
 }
@@ -162,31 +165,45 @@ bool matches_uid(std::u16string_view value) {
   return is_oid(value) || is_uuid(value) || is_ruid(value);
 }
 
-InstalledDatatypes install_native_uid(x::XMLGrammarPool& pool) {
+// [^\s]+, where \s is XML Schema's: space, tab, line feed, carriage return.
+bool matches_cs(std::u16string_view value) {
+  return !value.empty() && value.find_first_of(u" \t\n\r") == std::u16string_view::npos;
+}
+
+InstalledDatatypes install_native_datatypes(x::XMLGrammarPool& pool) {
   InstalledDatatypes installed;
-  Replacements replacements;
-  const std::u16string key(kUidKey);
+  std::array<Replacements, kNativeDatatypes.size()> replacements;
   auto grammars = pool.getGrammarEnumerator();
   while (grammars.hasMoreElements()) {
     auto& grammar = grammars.nextElement();
     if (grammar.getGrammarType() != x::Grammar::SchemaGrammarType) continue;
     auto* registry = static_cast<x::SchemaGrammar&>(grammar).getDatatypeRegistry();
-    const x::DatatypeValidator* uid =
-        registry != nullptr ? registry->getDatatypeValidator(key.c_str()) : nullptr;
-    if (uid == nullptr || replacements.contains(uid) || pattern_of(*uid) == nullptr ||
-        std::u16string_view(pattern_of(*uid)) != kUidPattern ||
-        uid->getType() != x::DatatypeValidator::String) {
-      continue;
+    if (registry == nullptr) continue;
+    for (std::size_t i = 0; i < kNativeDatatypes.size(); ++i) {
+      const auto& native = kNativeDatatypes[i];
+      const std::u16string key(native.key);
+      const x::DatatypeValidator* original = registry->getDatatypeValidator(key.c_str());
+      if (original == nullptr || replacements[i].contains(original) ||
+          original->getType() != x::DatatypeValidator::String || pattern_of(*original) == nullptr ||
+          std::u16string_view(pattern_of(*original)) != native.pattern) {
+        continue;
+      }
+      auto copy = native_copy(*original, native.matches);
+      // The scanner normalizes a value by its declaration's validator.
+      if (copy->getWSFacet() != original->getWSFacet()) continue;
+      replacements[i].emplace(original, copy.get());
+      installed.validators.push_back(std::move(copy));
     }
-    installed.validators.push_back(native_copy(*uid));
-    replacements.emplace(uid, installed.validators.back().get());
   }
-  if (replacements.empty()) return installed;
   auto again = pool.getGrammarEnumerator();
   while (again.hasMoreElements()) {
     auto& grammar = again.nextElement();
     if (grammar.getGrammarType() != x::Grammar::SchemaGrammarType) continue;
-    installed.declarations += switch_grammar(static_cast<x::SchemaGrammar&>(grammar), replacements);
+    for (std::size_t i = 0; i < kNativeDatatypes.size(); ++i) {
+      if (replacements[i].empty()) continue;
+      installed.declarations[i] +=
+          switch_grammar(static_cast<x::SchemaGrammar&>(grammar), replacements[i]);
+    }
   }
   return installed;
 }
