@@ -4,7 +4,7 @@
 PASSERELLE_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl ccache
   libboost1.81-all-dev libboost-url1.81-dev libxerces-c-dev libxmlsec1-dev libpqxx-dev libssl-dev
-  nlohmann-json3-dev libspdlog-dev libcli11-dev libzip-dev
+  nlohmann-json3-dev libspdlog-dev libcli11-dev libzip-dev libutfcpp-dev
   postgresql
 )
 # Only the test command needs clang (libFuzzer smoke run), the xmlsec1 tool

@@ -3,7 +3,6 @@
 #include <string>
 #include <utility>
 #include <xercesc/framework/LocalFileInputSource.hpp>
-#include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
 #include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
 #include <xercesc/sax/SAXParseException.hpp>
@@ -20,6 +19,7 @@
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/core/xml.hpp"
+#include "passerelle/core/xml_input.hpp"
 
 namespace passerelle::cda::detail {
 namespace {
@@ -198,6 +198,7 @@ struct SchemaValidator::Reader {
   RefuseAll resolver;
   Collector handler;
   std::unique_ptr<x::SAX2XMLReaderImpl> reader;
+  xml::Utf16Input input;  // the UTF-16 form of a document, reused up to kKeptInputCharacters
 };
 
 std::unique_ptr<SchemaValidator::Reader> SchemaValidator::take_reader() const {
@@ -222,14 +223,12 @@ std::vector<Finding> SchemaValidator::validate(std::string_view bytes,
   auto reader = take_reader();
   Collector& handler = reader->handler;
   handler.begin(where);
-  x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
-                              u"passerelle-cda");
-  source.setCopyBufToStream(false);  // read the caller's bytes, no copy of the document
+  const auto source = reader->input.source(bytes, u"passerelle-cda");
   // A parse that ended in an exception may leave the reader half-way: it is
   // dropped, not reused.
   bool reusable = false;
   try {
-    reader->reader->parse(source);
+    reader->reader->parse(*source);
     reusable = true;
   } catch (const TooManyFindings&) {
   } catch (const Failure& failure) {
@@ -246,6 +245,7 @@ std::vector<Finding> SchemaValidator::validate(std::string_view bytes,
   }
   std::vector<Finding> findings = std::move(handler.findings);
   handler.begin("");
+  reader->input.trim(kKeptInputCharacters);
   if (reusable) give_back(std::move(reader));
   return findings;
 }

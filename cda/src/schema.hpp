@@ -71,6 +71,7 @@ class SchemaValidator {
   void give_back(std::unique_ptr<Reader> reader) const;
 
   static constexpr std::size_t kMaxIdleReaders = 16;
+  static constexpr std::size_t kKeptInputCharacters = std::size_t{1} << 20;  // 2 MiB a reader
 
   std::filesystem::path dir_;
   // Validators the grammar points to; declared before pool_ so they go after it.

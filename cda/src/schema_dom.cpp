@@ -35,7 +35,6 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
-#include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLAttr.hpp>
 #include <xercesc/framework/XMLErrorCodes.hpp>
 #include <xercesc/internal/XMLScanner.hpp>
@@ -53,6 +52,7 @@
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/core/xml_hardening.hpp"
+#include "passerelle/core/xml_input.hpp"
 #include "schema.hpp"
 
 namespace passerelle::cda::detail {
@@ -277,11 +277,10 @@ ValidatedDocument SchemaValidator::parse(std::string_view bytes, std::string_vie
   xml::check_before_parse(bytes, limits, where);
   std::vector<Finding> findings;
   ValidatingParser parser(pool_.get(), limits, where, findings, with_dom);
-  x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
-                              u"passerelle-cda");
-  source.setCopyBufToStream(false);  // read the caller's bytes, no copy of the document
+  xml::Utf16Input input;
+  const auto source = input.source(bytes, u"passerelle-cda");
   try {
-    parser.parse(source);
+    parser.parse(*source);
   } catch (const Failure&) {
     throw;
   } catch (const x::OutOfMemoryException&) {

@@ -38,6 +38,7 @@
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/core/xml_hardening.hpp"
+#include "passerelle/core/xml_input.hpp"
 #include "xml_prolog.hpp"
 
 namespace passerelle::xml {
@@ -185,11 +186,10 @@ Document run(HardenedParser& parser, std::string_view bytes, const Limits& limit
              std::string_view location) {
   check_before_parse(bytes, limits, location);
   parser.prepare(limits, location);
-  x::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
-                              u"passerelle-input");
-  source.setCopyBufToStream(false);  // Xerces reads `bytes` in place: no copy of the document
+  Utf16Input input;
+  const auto source = input.source(bytes, u"passerelle-input");
   try {
-    parser.parse(source);
+    parser.parse(*source);
   } catch (const Failure&) {
     throw;
   } catch (const x::OutOfMemoryException&) {
