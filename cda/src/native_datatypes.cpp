@@ -170,6 +170,26 @@ bool matches_cs(std::u16string_view value) {
   return !value.empty() && value.find_first_of(u" \t\n\r") == std::u16string_view::npos;
 }
 
+// [0-9]{1,8}|([0-9]{9,14}|[0-9]{14,14}\.[0-9]+)([+\-][0-9]{1,4})?
+bool matches_ts(std::u16string_view value) {
+  std::size_t i = 0;
+  while (i < value.size() && is_digit(value[i])) ++i;
+  const std::size_t digits = i;
+  if (i == value.size()) return digits >= 1 && digits <= 14;
+  if (digits < 9 || digits > 14) return false;
+  if (value[i] == u'.') {
+    if (digits != 14) return false;
+    const std::size_t fraction = ++i;
+    while (i < value.size() && is_digit(value[i])) ++i;
+    if (i == fraction) return false;
+    if (i == value.size()) return true;
+  }
+  if (value[i] != u'+' && value[i] != u'-') return false;
+  const std::size_t zone = ++i;
+  while (i < value.size() && is_digit(value[i])) ++i;
+  return i == value.size() && i - zone >= 1 && i - zone <= 4;
+}
+
 InstalledDatatypes install_native_datatypes(x::XMLGrammarPool& pool) {
   InstalledDatatypes installed;
   std::array<Replacements, kNativeDatatypes.size()> replacements;

@@ -7,7 +7,7 @@
 // compiles both next to each other, from the shipped files, and checks that
 // they accept exactly the same strings.
 //
-// The validator then checks the patterns of uid and cs natively
+// The validator then checks the patterns of uid, cs and ts natively
 // (cda/src/native_datatypes.hpp), not by Xerces-C's regular expressions: each
 // is compared with a copy of the shipped type under another name, which
 // Xerces-C checks itself; both must give the same verdicts and messages.
@@ -60,6 +60,17 @@ struct TwoUids {
       <xs:pattern value="[^\s]+"/>
     </xs:restriction>
   </xs:simpleType>
+  <xs:simpleType name="ts_by_xerces">
+    <xs:restriction base="xs:string">
+      <xs:pattern value="[0-9]{1,8}|([0-9]{9,14}|[0-9]{14,14}\.[0-9]+)([+\-][0-9]{1,4})?"/>
+    </xs:restriction>
+  </xs:simpleType>
+  <xs:element name="ts_native">
+    <xs:complexType><xs:attribute name="v" type="ts" use="required"/></xs:complexType>
+  </xs:element>
+  <xs:element name="ts_regex">
+    <xs:complexType><xs:attribute name="v" type="ts_by_xerces" use="required"/></xs:complexType>
+  </xs:element>
   <xs:element name="cs_native">
     <xs:complexType><xs:attribute name="v" type="cs" use="required"/></xs:complexType>
   </xs:element>
@@ -124,6 +135,9 @@ void expect_same(const std::string& value) {
   BOOST_TEST(
       messages(uids().findings("cs_native", value)) == messages(uids().findings("cs_regex", value)),
       "cs '" << value << "': native and Xerces-C's check differ");
+  BOOST_TEST(
+      messages(uids().findings("ts_native", value)) == messages(uids().findings("ts_regex", value)),
+      "ts '" << value << "': native and Xerces-C's check differ");
 }
 
 constexpr std::string_view kSamples[] = {
@@ -136,6 +150,10 @@ constexpr std::string_view kSamples[] = {
     "z2345678-1234-1234-1234-12345678901Z", "12345678-1234-1234-1234-12345678901",
     "12345678-1234-1234-1234-1234567890123", "12345678_1234-1234-1234-123456789012",
     "12345678-1234-1234-1234-12345678901\xc3\xa9",
+    // timestamps and near misses
+    "2020", "20201231", "202012312", "20201231235959", "202012312359599", "20201231235959.123+0100",
+    "202012312359-05", "12345678+01", "20201231235959.", "20201231235959.1+", "2020123123595.1",
+    "20201231235959.1+01234", "+0100", " 2020", "2020 ", "20201231235959-0", "2020\xd9\xa3",
     // ruids and near misses
     "A", "a-", "abc-DEF-123", "Ab1", "-a", "a_b", "a b", "1abc", "\xc3\xa9t\xc3\xa9"};
 
@@ -159,8 +177,9 @@ BOOST_AUTO_TEST_CASE(uid_and_cs_are_checked_natively_with_xerces_messages) {
   // Every root and codeSystem declaration of the shipped schemas and the
   // entry schema's own attribute (uid); every attribute declared cs.
   const auto& switched = uids().schema->native_declarations();
-  BOOST_TEST(switched[0] >= 10U);
-  BOOST_TEST(switched[1] >= 10U);
+  BOOST_TEST(switched[0] >= 10U);  // uid
+  BOOST_TEST(switched[1] >= 10U);  // cs
+  BOOST_TEST(switched[2] >= 5U);   // ts
   const auto refused = uids().findings("shipped", "1.02");
   BOOST_TEST_REQUIRE(refused.size() == 1U);
   BOOST_TEST(refused.front().rule_id == "XSD");
@@ -216,7 +235,7 @@ BOOST_AUTO_TEST_CASE(both_forms_accept_the_same_samples) {
 
 BOOST_AUTO_TEST_CASE(both_forms_accept_the_same_random_strings) {
   std::mt19937 random(20261126);
-  const std::string alphabet = "0123456789.-aAfFzZ_ \t";
+  const std::string alphabet = "0123456789.-+aAfFzZ_ \t";
   const auto pick = [&](std::size_t n) {
     return std::uniform_int_distribution<std::size_t>(0, n - 1)(random);
   };
@@ -224,6 +243,14 @@ BOOST_AUTO_TEST_CASE(both_forms_accept_the_same_random_strings) {
     std::string value;
     for (std::size_t length = pick(14); length > 0; --length)
       value += alphabet[pick(alphabet.size())];
+    expect_same(value);
+  }
+  // Timestamp-like strings: digits with dots and signs, up to 22 characters.
+  const std::string time_alphabet = "0123456789012345678901234567890123456789.+-";
+  for (int i = 0; i < 1500; ++i) {
+    std::string value;
+    for (std::size_t length = pick(23); length > 0; --length)
+      value += time_alphabet[pick(time_alphabet.size())];
     expect_same(value);
   }
   // One-character edits of the samples reach the shapes random strings
