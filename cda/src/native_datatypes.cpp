@@ -68,8 +68,9 @@ using Matcher = bool (*)(std::u16string_view);
 class NativePatternValidator final : public x::StringDatatypeValidator {
  public:
   NativePatternValidator(x::DatatypeValidator* base, x::RefHashTableOf<x::KVStringPair>* facets,
-                         std::u16string pattern, Matcher matcher)
-      : StringDatatypeValidator(base, facets, nullptr, 0, x::XMLPlatformUtils::fgMemoryManager),
+                         int final_set, std::u16string pattern, Matcher matcher)
+      : StringDatatypeValidator(base, facets, nullptr, final_set,
+                                x::XMLPlatformUtils::fgMemoryManager),
         pattern_(std::move(pattern)),
         matcher_(matcher) {}
 
@@ -109,7 +110,8 @@ std::unique_ptr<x::DatatypeValidator> native_copy(const x::DatatypeValidator& or
     facets->put(key, pair.release());  // the table adopts its values
   }
   auto copy = std::make_unique<NativePatternValidator>(
-      original.getBaseValidator(), facets.release(), std::u16string(pattern_of(original)), matcher);
+      original.getBaseValidator(), facets.release(), original.getFinalSet(),
+      std::u16string(pattern_of(original)), matcher);
   copy->setTypeName(original.getTypeLocalName(), original.getTypeUri());
   return copy;
 }

@@ -149,6 +149,12 @@ BOOST_AUTO_TEST_CASE(utf8_documents_give_the_same_tree_and_errors) {
            "<a xmlns:p=\"urn:x\"><p:b p:c=\"{A}\"/></a>",
            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"maybe\"?><a/>",
            "<a>xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{A}yyyyyyyyyyyyy{E}</a",
+           // Broken declarations: Xerces-C's errors, whatever the input's form.
+           "<?xml ?><a>{A}</a>",
+           "<?xml version=\"1.0\" standalone=\"yes\" encoding=\"UTF-8\"?><a>{A}</a>",
+           "  <?xml version=\"1.0\"?><a>{A}</a>",
+           "<?xml version=\"2.0\" encoding=\"UTF-8\"?><a>{E}</a>",
+           "<?xmlfoo bar?><a>{A}</a>",
        }) {
     expect_converted_and_same(fill(text));
   }
