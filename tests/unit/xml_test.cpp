@@ -7,12 +7,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
+#include "passerelle/core/xml_utf8.hpp"
 
 namespace xml = passerelle::xml;
 namespace codes = passerelle::codes;
@@ -224,6 +226,64 @@ BOOST_AUTO_TEST_CASE(utf8_round_trip) {
   BOOST_TEST(xml::utf8(xml::xmlch("a\xC3").c_str()) == "a\xEF\xBF\xBD");
   const std::string reparsed = xml::serialize(parsed.root());
   BOOST_TEST(xml::text_content(xml::parse(reparsed).root()) == text);
+}
+
+// Code point by code point, as xml::utf8 worked before its ASCII runs: the
+// reference the fast path is compared with.
+std::string utf8_reference(std::u16string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char32_t cp = text[i];
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < text.size() && text[i + 1] >= 0xDC00 &&
+        text[i + 1] <= 0xDFFF) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (text[i + 1] - 0xDC00);
+      ++i;
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+      cp = 0xFFFD;
+    }
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(utf8_of_random_utf16_matches_the_reference) {
+  // ASCII runs of every length around the 8-unit blocks, broken by
+  // two- and three-byte characters, pairs, lone surrogates and 0x7F/0x80.
+  const std::u16string pieces[] = {u"a",      u"0123456", u"01234567",   u"012345678",
+                                   u"\u00e9", u"\u20ac",  u"\U0001F600", u"\x7f",
+                                   u"\x80",   u"\xff",    u"\u0100",     u"\uffff"};
+  const char16_t lone[] = {0xD800, 0xDBFF, 0xDC00, 0xDFFF};
+  std::mt19937 random(20261126);
+  for (int i = 0; i < 3000; ++i) {
+    std::u16string text;
+    const auto count = std::uniform_int_distribution<int>(0, 30)(random);
+    for (int k = 0; k < count; ++k) {
+      const auto pick = std::uniform_int_distribution<std::size_t>(0, std::size(pieces))(random);
+      if (pick == std::size(pieces)) {
+        text += lone[std::uniform_int_distribution<std::size_t>(0, 3)(random)];
+      } else {
+        text += pieces[pick];
+      }
+    }
+    std::string appended = "x";
+    xml::append_as_utf8(appended, text);
+    BOOST_TEST(appended == "x" + utf8_reference(text));
+    BOOST_TEST(xml::utf8(text.c_str()) == utf8_reference(text.substr(0, text.find(u'\0'))));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(escape_covers_markup) {
