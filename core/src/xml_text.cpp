@@ -95,6 +95,18 @@ std::size_t ascii_run(std::u16string_view text) {
   return n;
 }
 
+// Writes ASCII units as bytes.
+void narrow_ascii(std::u16string_view ascii, char* out) {
+  std::size_t k = 0;
+#if defined(__SSE2__)
+  for (; ascii.size() - k >= 8; k += 8) {
+    const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ascii.data() + k));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + k), _mm_packus_epi16(units, units));
+  }
+#endif
+  for (; k < ascii.size(); ++k) out[k] = static_cast<char>(ascii[k]);
+}
+
 }  // namespace
 
 void append_as_utf8(std::string& out, std::u16string_view text) {
@@ -103,7 +115,7 @@ void append_as_utf8(std::string& out, std::u16string_view text) {
     if (const std::size_t run = ascii_run(text.substr(i)); run > 0) {
       const std::size_t at = out.size();
       out.resize(at + run);
-      for (std::size_t k = 0; k < run; ++k) out[at + k] = static_cast<char>(text[i + k]);
+      narrow_ascii(text.substr(i, run), out.data() + at);
       i += run;
       if (i == text.size()) break;
     }
