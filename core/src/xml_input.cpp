@@ -45,7 +45,7 @@ std::size_t copy_ascii_blocks(const unsigned char* in, std::size_t size, char16_
 
 bool Utf16Input::convert(std::string_view bytes) {
   if (bytes.substr(0, kUtf8Bom.size()) == kUtf8Bom) bytes.remove_prefix(kUtf8Bom.size());
-  if (!declares_utf8_or_nothing(bytes)) return false;
+  if (bytes.empty() || !declares_utf8_or_nothing(bytes)) return false;  // empty: Xerces-C says so
   // At most one UTF-16 unit per byte: a sequence of n bytes gives 1 or 2 units.
   if (capacity_ < bytes.size()) {
     buffer_ = std::make_unique_for_overwrite<char16_t[]>(bytes.size());

@@ -234,6 +234,8 @@ BOOST_AUTO_TEST_CASE(other_encodings_and_bad_utf8_are_left_to_xerces) {
            std::string("<a>\xF5\x80\x80\x80</a>"),
            std::string("<a>\xC3\xA9<b/>\0</a>", 14),  // a NUL byte
            std::string("\xFF\xFE<\0a\0/\0>\0", 10),   // UTF-16LE with its byte order mark
+           std::string(),                             // empty
+           std::string("\xEF\xBB\xBF"),               // a byte order mark alone
        }) {
     expect_left_as_bytes(document);
   }
