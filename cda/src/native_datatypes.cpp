@@ -116,31 +116,35 @@ std::unique_ptr<x::DatatypeValidator> native_copy(const x::DatatypeValidator& or
   return copy;
 }
 
-using Replacements = std::map<const x::DatatypeValidator*, x::DatatypeValidator*>;
+// Each original validator, its native copy and its entry in kNativeDatatypes.
+struct Replacement {
+  x::DatatypeValidator* copy;
+  std::size_t entry;
+};
+using Replacements = std::map<const x::DatatypeValidator*, Replacement>;
+using Counts = std::array<std::size_t, kNativeDatatypes.size()>;
 
-std::size_t switch_declaration(x::SchemaAttDef& declaration, const Replacements& replacements) {
+void switch_declaration(x::SchemaAttDef& declaration, const Replacements& replacements,
+                        Counts& switched) {
   const auto found = replacements.find(declaration.getDatatypeValidator());
-  if (found == replacements.end()) return 0;
-  declaration.setDatatypeValidator(found->second);
-  return 1;
+  if (found == replacements.end()) return;
+  declaration.setDatatypeValidator(found->second.copy);
+  ++switched[found->second.entry];
 }
 
-std::size_t switch_list(x::XMLAttDefList& list, const Replacements& replacements) {
-  std::size_t switched = 0;
+void switch_list(x::XMLAttDefList& list, const Replacements& replacements, Counts& switched) {
   for (XMLSize_t i = 0; i < list.getAttDefCount(); ++i) {
-    switched += switch_declaration(static_cast<x::SchemaAttDef&>(list.getAttDef(i)), replacements);
+    switch_declaration(static_cast<x::SchemaAttDef&>(list.getAttDef(i)), replacements, switched);
   }
-  return switched;
 }
 
-std::size_t switch_grammar(x::SchemaGrammar& grammar, const Replacements& replacements) {
+void switch_grammar(x::SchemaGrammar& grammar, const Replacements& replacements, Counts& switched) {
   auto* manager = x::XMLPlatformUtils::fgMemoryManager;
-  std::size_t switched = 0;
   if (auto* types = grammar.getComplexTypeRegistry(); types != nullptr) {
     x::RefHashTableOfEnumerator<x::ComplexTypeInfo> each(types, false, manager);
     while (each.hasMoreElements()) {
       auto& type = each.nextElement();
-      if (type.hasAttDefs()) switched += switch_list(type.getAttDefList(), replacements);
+      if (type.hasAttDefs()) switch_list(type.getAttDefList(), replacements, switched);
     }
   }
   // Anonymous types reached from their elements (the same declarations,
@@ -149,16 +153,14 @@ std::size_t switch_grammar(x::SchemaGrammar& grammar, const Replacements& replac
   while (elements.hasMoreElements()) {
     const auto* type = elements.nextElement().getComplexTypeInfo();
     if (type != nullptr && type->hasAttDefs())
-      switched += switch_list(type->getAttDefList(), replacements);
+      switch_list(type->getAttDefList(), replacements, switched);
   }
   if (auto* attributes = grammar.getAttributeDeclRegistry(); attributes != nullptr) {
     x::RefHashTableOfEnumerator<x::XMLAttDef> each(attributes, false, manager);
     while (each.hasMoreElements()) {
-      switched +=
-          switch_declaration(static_cast<x::SchemaAttDef&>(each.nextElement()), replacements);
+      switch_declaration(static_cast<x::SchemaAttDef&>(each.nextElement()), replacements, switched);
     }
   }
-  return switched;
 }
 
 }  // namespace
@@ -194,7 +196,7 @@ bool matches_ts(std::u16string_view value) {
 
 InstalledDatatypes install_native_datatypes(x::XMLGrammarPool& pool) {
   InstalledDatatypes installed;
-  std::array<Replacements, kNativeDatatypes.size()> replacements;
+  Replacements replacements;
   auto grammars = pool.getGrammarEnumerator();
   while (grammars.hasMoreElements()) {
     auto& grammar = grammars.nextElement();
@@ -205,27 +207,25 @@ InstalledDatatypes install_native_datatypes(x::XMLGrammarPool& pool) {
       const auto& native = kNativeDatatypes[i];
       const std::u16string key(native.key);
       const x::DatatypeValidator* original = registry->getDatatypeValidator(key.c_str());
-      if (original == nullptr || replacements[i].contains(original) ||
-          original->getType() != x::DatatypeValidator::String || pattern_of(*original) == nullptr ||
-          std::u16string_view(pattern_of(*original)) != native.pattern) {
+      if (original == nullptr || replacements.contains(original) ||
+          original->getType() != x::DatatypeValidator::String) {
         continue;
       }
+      const XMLCh* pattern = pattern_of(*original);
+      if (pattern == nullptr || std::u16string_view(pattern) != native.pattern) continue;
       auto copy = native_copy(*original, native.matches);
       // The scanner normalizes a value by its declaration's validator.
       if (copy->getWSFacet() != original->getWSFacet()) continue;
-      replacements[i].emplace(original, copy.get());
+      replacements.emplace(original, Replacement{copy.get(), i});
       installed.validators.push_back(std::move(copy));
     }
   }
+  if (replacements.empty()) return installed;
   auto again = pool.getGrammarEnumerator();
   while (again.hasMoreElements()) {
     auto& grammar = again.nextElement();
     if (grammar.getGrammarType() != x::Grammar::SchemaGrammarType) continue;
-    for (std::size_t i = 0; i < kNativeDatatypes.size(); ++i) {
-      if (replacements[i].empty()) continue;
-      installed.declarations[i] +=
-          switch_grammar(static_cast<x::SchemaGrammar&>(grammar), replacements[i]);
-    }
+    switch_grammar(static_cast<x::SchemaGrammar&>(grammar), replacements, installed.declarations);
   }
   return installed;
 }
