@@ -65,8 +65,12 @@ constexpr const char* kGetSubmissionSetAndContents =
     "urn:uuid:e8e3cb2c-e39c-46b9-99e4-c12f57260b83";
 constexpr const char* kApproved = registry::vocab::kApproved;
 constexpr const char* kHasMember = registry::vocab::kHasMember;
-const std::string kHidden =
-    std::string("{") + registry::vocab::kDeleted + "," + registry::vocab::kArchived + "}";
+// The statuses raw SQL leaves out, as a PostgreSQL text[] literal.
+const std::string& hidden_statuses() {
+  static const std::string text =
+      std::string("{") + registry::vocab::kDeleted + "," + registry::vocab::kArchived + "}";
+  return text;
+}
 constexpr std::int64_t kFirstPatient = 2000000000000;  // as passerelle-load
 
 struct Settings {
@@ -202,9 +206,11 @@ pqxx::result raw_query(pqxx::transaction_base& tx, Shape shape, const Parameters
     case kByTime:
       return tx.exec_prepared("raw_by_time", p.patient, approved, p.time_from, p.time_to);
     case kByUniqueId:
-      return tx.exec_prepared("raw_by_unique_id", "{" + p.document_unique_id + "}", kHidden);
+      return tx.exec_prepared("raw_by_unique_id", "{" + p.document_unique_id + "}",
+                              hidden_statuses());
     default:
-      return tx.exec_prepared("raw_set_and_contents", p.set_unique_id, kHidden, kHasMember);
+      return tx.exec_prepared("raw_set_and_contents", p.set_unique_id, hidden_statuses(),
+                              kHasMember);
   }
 }
 
@@ -303,9 +309,9 @@ class CpuMeter {
       if (stat.size() < 15) continue;  // exited meanwhile
       const long pid = std::stol(name);
       if (pid == postmaster_) {
-        out.database += tick * (stat[11] + stat[12] + stat[13] + stat[14]);
+        out.database += tick * static_cast<double>(stat[11] + stat[12] + stat[13] + stat[14]);
       } else if (stat[1] == postmaster_) {
-        out.database += tick * (stat[11] + stat[12]);
+        out.database += tick * static_cast<double>(stat[11] + stat[12]);
       }
     }
     return out;
