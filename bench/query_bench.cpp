@@ -405,7 +405,8 @@ double median(std::vector<double> values) {
 using Operation = std::function<double(std::size_t index)>;
 
 Phase run_phase(const std::string& path, std::size_t ops, std::size_t clients,
-                const std::function<Operation()>& make_client, const CpuMeter& meter) {
+                const std::function<Operation(std::size_t client)>& make_client,
+                const CpuMeter& meter) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex error_mutex;
@@ -423,7 +424,7 @@ Phase run_phase(const std::string& path, std::size_t ops, std::size_t clients,
     threads.emplace_back([&, c] {
       Operation operation;
       try {
-        operation = make_client();
+        operation = make_client(c);
       } catch (...) {
         fail();
       }
@@ -633,11 +634,10 @@ int run(const Settings& settings) {
       config.threads = settings.network_threads;
     };
     TestServer server(std::move(server_options));
-    const auto gateway = [&] { return gateway_client(server, parameters, requests); };
+    const auto gateway = [&](std::size_t) { return gateway_client(server, parameters, requests); };
     const auto connections = raw_connections(uri, clients);
-    std::atomic<std::size_t> next_connection{0};
-    const auto raw = [&] {
-      return raw_client(connections[next_connection++ % connections.size()], parameters);
+    const auto raw = [&](std::size_t client) {
+      return raw_client(connections[client], parameters);
     };
     // Warm-up (untimed), each path in turn. Its length is per connection: a
     // PostgreSQL backend keeps getting cheaper for its first few thousand
