@@ -1,7 +1,10 @@
 #include "session.hpp"
 
+#include <linux/sockios.h>
 #include <openssl/bio.h>
 #include <openssl/buffer.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <memory>
@@ -42,6 +45,19 @@ std::string peer_subject(SSL* ssl) {
   BUF_MEM* memory = nullptr;
   BIO_get_mem_ptr(bio.get(), &memory);
   return memory == nullptr ? std::string() : std::string(memory->data, memory->length);
+}
+
+bool send_buffer_takes(int socket, std::size_t bytes) {
+  int buffer = 0;
+  socklen_t length = sizeof buffer;
+  int queued = 0;
+  if (getsockopt(socket, SOL_SOCKET, SO_SNDBUF, &buffer, &length) != 0 ||
+      ioctl(socket, SIOCOUTQ, &queued) != 0 || buffer <= 0 || queued < 0) {
+    return false;
+  }
+  // The kernel charges each segment's bookkeeping to the buffer too: ask
+  // for twice the bytes.
+  return static_cast<std::size_t>(queued) + 2 * bytes <= static_cast<std::size_t>(buffer);
 }
 
 }  // namespace passerelle::gateway

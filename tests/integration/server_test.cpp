@@ -26,6 +26,9 @@ BOOST_TEST_GLOBAL_FIXTURE(XmlRuntimeFixture);
 
 const std::string kEcho = "urn:passerelle:test:echo";
 const std::string kSlow = "urn:passerelle:test:slow";
+// Answers with kBigBytes of text: more than any socket send buffer takes.
+constexpr const char* kBig = "urn:passerelle:test:big";
+constexpr std::size_t kBigBytes = std::size_t{16} * 1024 * 1024;
 
 // A router with test operations: echo answers with what it learnt of the
 // request (attachments' SHA-1, client subject); slow sleeps first.
@@ -53,6 +56,17 @@ gateway::Router test_router() {
         "urn:passerelle:test:slowResponse", "", "<t:slow xmlns:t=\"urn:test\"/>", {}, ""};
   };
   router.add(gateway::kRegistryPath, slow);
+  gateway::Operation big;
+  big.action = kBig;
+  big.handler = [](const soap::SoapRequest&, const gateway::CallContext&) {
+    return soap::SoapResponse{
+        "urn:passerelle:test:bigResponse",
+        "",
+        "<t:big xmlns:t=\"urn:test\">" + std::string(kBigBytes, 'x') + "</t:big>",
+        {},
+        ""};
+  };
+  router.add(gateway::kRegistryPath, big);
   return router;
 }
 
@@ -351,6 +365,52 @@ BOOST_AUTO_TEST_CASE(keep_alive_serves_many_requests_on_one_connection) {
   }
   BOOST_TEST(server.wait_for_log("\"status\":200"));
   BOOST_TEST(server.log().find("urn:uuid:k19") == std::string::npos);  // no message content
+}
+
+std::string raw_post(const std::string& body) {
+  return "POST /xds/registry HTTP/1.1\r\nHost: localhost\r\nContent-Type: " +
+         std::string(kSoapContentType) + "\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
+
+// Replies the socket takes at once are written by the worker itself; the next
+// request, already waiting, must still be read and answered in order.
+BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
+  TestServer server(with_router());
+  auto connection = server.connect();
+  connection.write(raw_post(envelope(kEcho, "urn:uuid:p1")) +
+                   raw_post(envelope(kEcho, "urn:uuid:p2")));
+  for (const char* id : {"urn:uuid:p1", "urn:uuid:p2"}) {
+    auto reply = connection.read_reply();
+    BOOST_TEST_REQUIRE(reply.status == 200u);
+    BOOST_TEST(header_value(parse_soap(reply.body), "RelatesTo") == id);
+  }
+}
+
+// One worker; a client asks for a reply larger than its socket can take and
+// does not read it. The worker must not wait for that client: another
+// client is answered meanwhile, and the big reply arrives whole once read.
+BOOST_AUTO_TEST_CASE(a_client_not_reading_a_large_reply_does_not_hold_a_worker) {
+  auto options = with_router();
+  options.customize = [](gateway::ServerConfig& config) { config.workers = 1; };
+  TestServer server(std::move(options));
+  auto idle_reader = server.connect();
+  idle_reader.write(raw_post(envelope(kBig, "urn:uuid:big")));
+  // Time for the worker to take the big request and start its reply.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto other = std::async(std::launch::async, [&server] {
+    auto connection = server.connect();
+    return connection
+        .request("POST", "/xds/registry", kSoapContentType, envelope(kEcho, "urn:uuid:o1"))
+        .status;
+  });
+  BOOST_TEST_REQUIRE((other.wait_for(std::chrono::seconds(10)) == std::future_status::ready));
+  BOOST_TEST(other.get() == 200u);
+  auto big = idle_reader.read_reply();
+  BOOST_TEST_REQUIRE(big.status == 200u);
+  BOOST_TEST(big.body.size() > kBigBytes);
+  BOOST_TEST(big.body.find("<wsa:RelatesTo>urn:uuid:big</wsa:RelatesTo>") != std::string::npos);
+  BOOST_TEST(big.body.find(std::string(kBigBytes, 'x')) != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(request_log_line_is_json_with_a_utc_millisecond_timestamp) {
