@@ -47,6 +47,10 @@ void add_serve_options(CLI::App& serve, ServerConfig& config, std::string& log_f
       ->capture_default_str();
   serve.add_option("--workers", config.workers, "request handling threads (0 = one per core)")
       ->capture_default_str();
+  serve
+      .add_option("--connection-threads", config.connection_threads,
+                  "connections served by a thread of their own (0 = none)")
+      ->capture_default_str();
   serve.add_option("--max-body-bytes", config.max_body_bytes, "largest request body (413 above)")
       ->capture_default_str();
   serve

@@ -1,10 +1,13 @@
 #include "passerelle/gateway/server.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <condition_variable>
 #include <thread>
 
+#include "connection_threads.hpp"
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
 #include "passerelle/registry/store.hpp"
@@ -83,12 +86,29 @@ struct Server::Impl {
         io(static_cast<int>(or_cores(shared->config.threads))) {}
 
   void start_session(tcp::socket socket) {
+    std::optional<std::shared_ptr<void>> claim;
+    if (auto free_thread = connection_threads ? connection_threads->claim() : std::nullopt) {
+      // The socket moves to that thread's io_context.
+      // On failure before release() the socket stays on the shared path.
+      boost::system::error_code ec;
+      const auto protocol = socket.local_endpoint(ec).protocol();
+      const auto handle = ec ? tcp::socket::native_handle_type{-1} : socket.release(ec);
+      if (!ec) {
+        socket = tcp::socket(free_thread->executor);
+        socket.assign(protocol, handle, ec);
+        if (ec) {
+          ::close(handle);
+          return;
+        }
+        claim = std::move(free_thread->claim);
+      }
+    }
     if (shared->tls) {
-      auto session = std::make_shared<Session<TlsStream>>(std::move(socket), shared);
+      auto session = std::make_shared<Session<TlsStream>>(std::move(socket), shared, claim);
       shared->track(session);
       session->run();
     } else {
-      auto session = std::make_shared<Session<PlainStream>>(std::move(socket), shared);
+      auto session = std::make_shared<Session<PlainStream>>(std::move(socket), shared, claim);
       shared->track(session);
       session->run();
     }
@@ -117,6 +137,7 @@ struct Server::Impl {
 
   std::shared_ptr<ServerShared> shared;
   net::io_context io;
+  std::unique_ptr<ConnectionThreads> connection_threads;  // made by start()
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<tcp::endpoint> bound;
   std::vector<std::thread> threads;
@@ -156,6 +177,10 @@ void Server::start() {
     }
     impl_->bound.push_back(acceptor->local_endpoint());
     impl_->acceptors.push_back(std::move(acceptor));
+  }
+  if (shared.config.connection_threads > 0) {
+    impl_->connection_threads =
+        std::make_unique<ConnectionThreads>(shared.config.connection_threads);
   }
   for (auto& acceptor : impl_->acceptors) impl_->accept(*acceptor);
   const std::size_t threads = or_cores(shared.config.threads);
@@ -205,6 +230,7 @@ void Server::shutdown() {
   for (auto& thread : impl_->threads) {
     if (thread.joinable()) thread.join();
   }
+  if (impl_->connection_threads) impl_->connection_threads->stop();
   shared.workers.join();
   {
     std::lock_guard lock(impl_->state_mutex);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <vector>
 
 #include "api/records_api.hpp"
@@ -40,7 +41,8 @@ struct ServerShared {
         operator_api(api::make_operator_api(config.operator_token_file, pool.get(),
                                             std::move(patient_id_authority))),
         pipeline(router, metrics, pool.get(), config, operator_api.get()),
-        workers(worker_threads) {}
+        workers(worker_threads),
+        handling(static_cast<std::ptrdiff_t>(worker_threads)) {}
 
   const ServerConfig config;
   const Router router;
@@ -50,6 +52,10 @@ struct ServerShared {
   const std::unique_ptr<const api::OperatorApi> operator_api;  // null = disabled
   const Pipeline pipeline;
   boost::asio::thread_pool workers;
+  // Connections with a thread of their own (connection_threads.hpp) handle
+  // their requests there; this bounds how many at once to the workers'
+  // count, as the pool does for the shared path.
+  std::counting_semaphore<> handling;
   std::optional<boost::asio::ssl::context> tls;  // empty for plain HTTP
 
   std::atomic<bool> draining{false};

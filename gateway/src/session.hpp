@@ -44,13 +44,31 @@ bool send_buffer_takes(int socket,
                        std::size_t bytes);  // RFC 2253 subject of the verified client certificate
 bool acceptable_request_id(std::string_view id);
 
+// One request's share of ServerShared::handling, for as long as it is handled.
+class HandlingPermit {
+ public:
+  explicit HandlingPermit(std::counting_semaphore<>& permits) : permits_(permits) {
+    permits_.acquire();
+  }
+  ~HandlingPermit() { permits_.release(); }
+  HandlingPermit(const HandlingPermit&) = delete;
+  HandlingPermit& operator=(const HandlingPermit&) = delete;
+
+ private:
+  std::counting_semaphore<>& permits_;
+};
+
 template <class Stream>
 class Session : public SessionControl, public std::enable_shared_from_this<Session<Stream>> {
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
  public:
-  Session(net::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared)
+  // `thread_claim`: the connection has a thread of its own
+  // (connection_threads.hpp), the socket's executor; empty = the shared path.
+  Session(net::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared,
+          std::optional<std::shared_ptr<void>> thread_claim = std::nullopt)
       : shared_(std::move(shared)),
+        thread_claim_(std::move(thread_claim)),
         stream_(make_stream(std::move(socket))),
         buffer_(
             std::max<std::size_t>(std::size_t{64} * 1024, 2 * shared_->config.max_header_bytes)),
@@ -209,25 +227,36 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     request->body = std::move(message.body());
     parser_.reset();
 
+    if (thread_claim_) {
+      // This thread serves this connection alone: handle here.
+      {
+        const HandlingPermit permit(shared_->handling);
+        prepare_reply(*request, shared_->pipeline.handle(*request));
+      }
+      return write_prepared_reply();
+    }
     // Parsing and handling are CPU work: keep them off the network threads.
     // The work guard keeps the network threads running while the handler
     // works: during a drain no other operation may be pending on them.
     net::post(shared_->workers, [self = this->shared_from_this(), request,
                                  guard = net::make_work_guard(stream_.get_executor())] {
       self->prepare_reply(*request, self->shared_->pipeline.handle(*request));
-      // No operation is pending on the stream while a request is handled, so
-      // the worker may use it. A reply the socket can take at once is written
-      // here: handing it back to a network thread cost two thread wake-ups
-      // per request, about a tenth of a stored query's CPU (bench/README.md).
-      // A larger one is written asynchronously, so a client that reads slowly
-      // never holds a worker.
-      if (send_buffer_takes(beast::get_lowest_layer(self->stream_).socket().native_handle(),
-                            self->reply_wire_bytes())) {
-        self->send_now();
-      } else {
-        net::post(self->stream_.get_executor(), [self] { self->send(); });
-      }
+      self->write_prepared_reply();
     });
+  }
+
+  // No operation is pending on the stream while a request is handled, so the
+  // thread that handled it may use it. A reply the socket can take at once is
+  // written there: handing it back to a network thread cost two thread
+  // wake-ups per request, about a tenth of a stored query's CPU
+  // (bench/README.md). A larger one is written asynchronously, so a client
+  // that reads slowly never holds a worker or a connection thread.
+  void write_prepared_reply() {
+    if (send_buffer_takes(beast::get_lowest_layer(stream_).socket().native_handle(),
+                          reply_wire_bytes())) {
+      return send_now();
+    }
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->send(); });
   }
 
   // Upper bound of the reply's bytes on the wire: header, body and, with
@@ -341,6 +370,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   }
 
   std::shared_ptr<ServerShared> shared_;
+  const std::optional<std::shared_ptr<void>> thread_claim_;
   Stream stream_;
   // Bounded: the body streams through it into IncomingBody chunk by chunk.
   beast::flat_buffer buffer_;

@@ -1,5 +1,7 @@
 #define BOOST_TEST_MODULE server
 #include <atomic>
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <future>
@@ -388,11 +390,16 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
 }
 
 // One worker; a client asks for a reply larger than its socket can take and
-// does not read it. The worker must not wait for that client: another
-// client is answered meanwhile, and the big reply arrives whole once read.
-BOOST_AUTO_TEST_CASE(a_client_not_reading_a_large_reply_does_not_hold_a_worker) {
+// does not read it. The thread that handled it must not wait for that
+// client: another client is answered meanwhile, and the big reply arrives
+// whole once read. With connection threads (64) and without (0: workers).
+BOOST_DATA_TEST_CASE(a_client_not_reading_a_large_reply_does_not_hold_a_worker,
+                     boost::unit_test::data::make({0, 64}), connection_threads) {
   auto options = with_router();
-  options.customize = [](gateway::ServerConfig& config) { config.workers = 1; };
+  options.customize = [connection_threads](gateway::ServerConfig& config) {
+    config.workers = 1;
+    config.connection_threads = static_cast<std::size_t>(connection_threads);
+  };
   TestServer server(std::move(options));
   auto idle_reader = server.connect();
   idle_reader.write(raw_post(envelope(kBig, "urn:uuid:big")));
@@ -411,6 +418,56 @@ BOOST_AUTO_TEST_CASE(a_client_not_reading_a_large_reply_does_not_hold_a_worker) 
   BOOST_TEST(big.body.size() > kBigBytes);
   BOOST_TEST(big.body.find("<wsa:RelatesTo>urn:uuid:big</wsa:RelatesTo>") != std::string::npos);
   BOOST_TEST(big.body.find(std::string(kBigBytes, 'x')) != std::string::npos);
+}
+
+// Connections with a thread of their own handle requests there, but no more
+// at once than there are workers: with one, two slow requests (700 ms each)
+// on two connections take twice as long as one.
+BOOST_AUTO_TEST_CASE(connection_threads_handle_no_more_requests_at_once_than_workers) {
+  auto options = with_router();
+  options.customize = [](gateway::ServerConfig& config) { config.workers = 1; };
+  TestServer server(std::move(options));
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::future<unsigned>> replies;
+  for (const char* id : {"urn:uuid:s1", "urn:uuid:s2"}) {
+    replies.push_back(std::async(std::launch::async, [&server, id] {
+      auto connection = server.connect();
+      return connection.request("POST", "/xds/registry", kSoapContentType, envelope(kSlow, id))
+          .status;
+    }));
+  }
+  for (auto& reply : replies) BOOST_TEST(reply.get() == 200u);
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  BOOST_TEST(elapsed.count() >= 1400);
+}
+
+// One connection thread: the first connection takes it, the others share
+// the network threads and the workers, and every one is served, in turn,
+// on the same keep-alive connections; a connection opened after the first
+// closed is served too.
+BOOST_AUTO_TEST_CASE(connections_beyond_the_connection_threads_share_the_workers) {
+  auto options = with_router();
+  options.customize = [](gateway::ServerConfig& config) { config.connection_threads = 1; };
+  TestServer server(std::move(options));
+  {
+    std::vector<std::unique_ptr<HttpConnection>> connections;
+    for (int c = 0; c < 3; ++c) {
+      connections.push_back(std::make_unique<HttpConnection>(server.endpoint(), server.client()));
+    }
+    for (int i = 0; i < 3; ++i) {
+      for (std::size_t c = 0; c < connections.size(); ++c) {
+        const auto id = "urn:uuid:c" + std::to_string(c) + "-" + std::to_string(i);
+        auto reply =
+            connections[c]->request("POST", "/xds/registry", kSoapContentType, envelope(kEcho, id));
+        BOOST_TEST_REQUIRE(reply.status == 200u);
+        BOOST_TEST(header_value(parse_soap(reply.body), "RelatesTo") == id);
+      }
+    }
+  }
+  auto later = server.connect();
+  BOOST_TEST(later.request("POST", "/xds/registry", kSoapContentType, envelope(kEcho, "urn:uuid:l"))
+                 .status == 200u);
 }
 
 BOOST_AUTO_TEST_CASE(request_log_line_is_json_with_a_utc_millisecond_timestamp) {
@@ -523,8 +580,13 @@ BOOST_AUTO_TEST_CASE(idle_keep_alive_connection_is_closed_silently) {
   BOOST_TEST(connection.closed_by_peer(std::chrono::milliseconds(3000)));
 }
 
-BOOST_AUTO_TEST_CASE(graceful_shutdown_finishes_the_request_in_flight) {
-  TestServer server(with_router());
+BOOST_DATA_TEST_CASE(graceful_shutdown_finishes_the_request_in_flight,
+                     boost::unit_test::data::make({0, 64}), connection_threads) {
+  auto options = with_router();
+  options.customize = [connection_threads](gateway::ServerConfig& config) {
+    config.connection_threads = static_cast<std::size_t>(connection_threads);
+  };
+  TestServer server(std::move(options));
   auto connection = server.connect();
   auto pending = std::async(std::launch::async, [&] {
     return connection.request("POST", "/xds/registry", kSoapContentType,

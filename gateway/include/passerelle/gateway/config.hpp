@@ -54,6 +54,10 @@ struct ServerConfig {
 
   std::size_t threads = 0;  // 0 = hardware concurrency (network threads)
   std::size_t workers = 0;  // 0 = hardware concurrency (request handling threads)
+  // Connections served by a thread of their own, which handles their
+  // requests (at most `workers` at once); the others share the network
+  // threads and the workers. 0 = every connection shares.
+  std::size_t connection_threads = 64;
   std::size_t max_body_bytes = 64u * 1024u * 1024u;
   std::size_t max_header_bytes = 16u * 1024u;
   std::chrono::milliseconds read_timeout{30'000};  // a whole request must arrive within it
