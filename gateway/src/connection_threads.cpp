@@ -2,27 +2,34 @@
 
 namespace passerelle::gateway {
 
-ConnectionThreads::ConnectionThreads(std::size_t count) {
-  loops_.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    auto loop = std::make_unique<Loop>();
-    loop->thread = std::thread([&io = loop->io] { io.run(); });
-    loops_.push_back(std::move(loop));
-  }
-}
+ConnectionThreads::ConnectionThreads(std::size_t max) : max_(max) {}
 
 ConnectionThreads::~ConnectionThreads() { stop(); }
 
 std::optional<ConnectionThreads::Claim> ConnectionThreads::claim() {
+  const std::lock_guard lock(mutex_);
+  if (stopped_) return std::nullopt;
+  Loop* free = nullptr;
   for (auto& loop : loops_) {
-    if (loop->io.stopped() || loop->taken->exchange(true)) continue;
-    return Claim{loop->io.get_executor(),
-                 std::shared_ptr<void>(nullptr, [taken = loop->taken](void*) { *taken = false; })};
+    if (!loop->taken->exchange(true)) {
+      free = loop.get();
+      break;
+    }
   }
-  return std::nullopt;
+  if (free == nullptr) {
+    if (loops_.size() >= max_) return std::nullopt;
+    auto loop = std::make_unique<Loop>();
+    loop->taken->store(true);
+    loop->thread = std::thread([&io = loop->io] { io.run(); });
+    free = loops_.emplace_back(std::move(loop)).get();
+  }
+  return Claim{free->io.get_executor(),
+               std::shared_ptr<void>(nullptr, [taken = free->taken](void*) { *taken = false; })};
 }
 
 void ConnectionThreads::stop() {
+  const std::lock_guard lock(mutex_);
+  stopped_ = true;
   for (auto& loop : loops_) {
     loop->keep_running.reset();
     loop->io.stop();

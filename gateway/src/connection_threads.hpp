@@ -14,6 +14,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -29,12 +30,13 @@ class ConnectionThreads {
     std::shared_ptr<void> claim;
   };
 
-  explicit ConnectionThreads(std::size_t count);
+  // Threads start as connections need them, up to `max`, and then stay.
+  explicit ConnectionThreads(std::size_t max);
   ~ConnectionThreads();
   ConnectionThreads(const ConnectionThreads&) = delete;
   ConnectionThreads& operator=(const ConnectionThreads&) = delete;
 
-  // nullopt when every thread serves a connection.
+  // nullopt when `max` threads each serve a connection, or after stop().
   std::optional<Claim> claim();
   // Stops every thread (their pending operations are abandoned) and joins
   // them. Idempotent.
@@ -49,6 +51,9 @@ class ConnectionThreads {
     std::shared_ptr<std::atomic<bool>> taken = std::make_shared<std::atomic<bool>>(false);
     std::thread thread;
   };
+  const std::size_t max_;
+  std::mutex mutex_;  // claims may come from several acceptors at once
+  bool stopped_ = false;
   std::vector<std::unique_ptr<Loop>> loops_;
 };
 
