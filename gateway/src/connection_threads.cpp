@@ -23,8 +23,10 @@ std::optional<ConnectionThreads::Claim> ConnectionThreads::claim() {
     loop->thread = std::thread([&io = loop->io] { io.run(); });
     free = loops_.emplace_back(std::move(loop)).get();
   }
-  return Claim{free->io.get_executor(),
-               std::shared_ptr<void>(nullptr, [taken = free->taken](void*) { *taken = false; })};
+  // Owns its own reference to the flag: the claim may outlive the loop.
+  return Claim{
+      free->io.get_executor(),
+      std::shared_ptr<void>(free->taken.get(), [taken = free->taken](void*) { *taken = false; })};
 }
 
 void ConnectionThreads::stop() {

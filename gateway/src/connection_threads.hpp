@@ -23,8 +23,8 @@ namespace passerelle::gateway {
 
 class ConnectionThreads {
  public:
-  // A free thread's executor, and a claim on it, freed when the last copy
-  // of `claim` goes.
+  // A free thread's executor, and a claim on it (never null), freed when the
+  // last copy of `claim` goes.
   struct Claim {
     boost::asio::any_io_executor executor;
     std::shared_ptr<void> claim;

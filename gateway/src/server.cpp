@@ -86,7 +86,7 @@ struct Server::Impl {
         io(static_cast<int>(or_cores(shared->config.threads))) {}
 
   void start_session(tcp::socket socket) {
-    std::optional<std::shared_ptr<void>> claim;
+    std::shared_ptr<void> claim;
     if (auto free_thread = connection_threads ? connection_threads->claim() : std::nullopt) {
       // The socket moves to that thread's io_context.
       // On failure before release() the socket stays on the shared path.

@@ -36,12 +36,11 @@ using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 std::string new_request_id();
-std::string peer_subject(SSL* ssl);
+std::string peer_subject(SSL* ssl);  // RFC 2253 subject of the verified client certificate
 // Whether the socket's send buffer has room for `bytes` more now, with a
 // margin for the kernel's per-segment overhead: a blocking write of them
 // then returns without waiting for the peer to read.
-bool send_buffer_takes(int socket,
-                       std::size_t bytes);  // RFC 2253 subject of the verified client certificate
+bool send_buffer_takes(int socket, std::size_t bytes);
 bool acceptable_request_id(std::string_view id);
 
 // One request's share of ServerShared::handling, for as long as it is handled.
@@ -64,9 +63,9 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
 
  public:
   // `thread_claim`: the connection has a thread of its own
-  // (connection_threads.hpp), the socket's executor; empty = the shared path.
+  // (connection_threads.hpp), the socket's executor; null = the shared path.
   Session(net::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared,
-          std::optional<std::shared_ptr<void>> thread_claim = std::nullopt)
+          std::shared_ptr<void> thread_claim = nullptr)
       : shared_(std::move(shared)),
         thread_claim_(std::move(thread_claim)),
         stream_(make_stream(std::move(socket))),
@@ -370,7 +369,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   }
 
   std::shared_ptr<ServerShared> shared_;
-  const std::optional<std::shared_ptr<void>> thread_claim_;
+  const std::shared_ptr<void> thread_claim_;
   Stream stream_;
   // Bounded: the body streams through it into IncomingBody chunk by chunk.
   beast::flat_buffer buffer_;

@@ -31,6 +31,8 @@ const std::string kSlow = "urn:passerelle:test:slow";
 // Answers with kBigBytes of text: more than any socket send buffer takes.
 constexpr const char* kBig = "urn:passerelle:test:big";
 constexpr std::size_t kBigBytes = std::size_t{16} * 1024 * 1024;
+// Answers with the id of the thread that handled it.
+constexpr const char* kThread = "urn:passerelle:test:thread";
 
 // A router with test operations: echo answers with what it learnt of the
 // request (attachments' SHA-1, client subject); slow sleeps first.
@@ -69,12 +71,35 @@ gateway::Router test_router() {
         ""};
   };
   router.add(gateway::kRegistryPath, big);
+  gateway::Operation thread;
+  thread.action = kThread;
+  thread.handler = [](const soap::SoapRequest&, const gateway::CallContext&) {
+    std::ostringstream id;
+    id << std::this_thread::get_id();
+    return soap::SoapResponse{"urn:passerelle:test:threadResponse",
+                              "",
+                              "<t:thread xmlns:t=\"urn:test\">" + id.str() + "</t:thread>",
+                              {},
+                              ""};
+  };
+  router.add(gateway::kRegistryPath, thread);
   return router;
 }
 
 TestServerOptions with_router() {
   TestServerOptions options;
   options.router = test_router();
+  return options;
+}
+
+// The test router on a server with `workers` workers (0 = the default) and
+// `connection_threads` connection threads.
+TestServerOptions with_router(std::size_t workers, int connection_threads) {
+  auto options = with_router();
+  options.customize = [workers, connection_threads](gateway::ServerConfig& config) {
+    if (workers != 0) config.workers = workers;
+    config.connection_threads = static_cast<std::size_t>(connection_threads);
+  };
   return options;
 }
 
@@ -395,12 +420,7 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
 // whole once read. With connection threads (64) and without (0: workers).
 BOOST_DATA_TEST_CASE(a_client_not_reading_a_large_reply_does_not_hold_a_worker,
                      boost::unit_test::data::make({0, 64}), connection_threads) {
-  auto options = with_router();
-  options.customize = [connection_threads](gateway::ServerConfig& config) {
-    config.workers = 1;
-    config.connection_threads = static_cast<std::size_t>(connection_threads);
-  };
-  TestServer server(std::move(options));
+  TestServer server(with_router(1, connection_threads));
   auto idle_reader = server.connect();
   idle_reader.write(raw_post(envelope(kBig, "urn:uuid:big")));
   // Time for the worker to take the big request and start its reply.
@@ -442,6 +462,26 @@ BOOST_AUTO_TEST_CASE(connection_threads_handle_no_more_requests_at_once_than_wor
   BOOST_TEST(elapsed.count() >= 1400);
 }
 
+// With one worker, two connections are handled by that worker's thread when
+// connections share (0), and each by its own thread with connection threads.
+BOOST_DATA_TEST_CASE(each_connection_thread_handles_its_own_connection,
+                     boost::unit_test::data::make({0, 64}), connection_threads) {
+  TestServer server(with_router(1, connection_threads));
+  auto first = server.connect();
+  auto second = server.connect();
+  auto handled_by = [](HttpConnection& connection, const std::string& id) {
+    auto reply =
+        connection.request("POST", "/xds/registry", kSoapContentType, envelope(kThread, id));
+    BOOST_TEST_REQUIRE(reply.status == 200u);
+    const auto parsed = parse_soap(reply.body);
+    return xml::text_content(*xml::first_child_element(*parsed.body, "urn:test", "thread"));
+  };
+  const auto first_thread = handled_by(first, "urn:uuid:t1");
+  const auto second_thread = handled_by(second, "urn:uuid:t2");
+  BOOST_TEST(handled_by(first, "urn:uuid:t3") == first_thread);
+  BOOST_TEST((first_thread == second_thread) == (connection_threads == 0));
+}
+
 // One connection thread: the first connection takes it, the others share
 // the network threads and the workers, and every one is served, in turn,
 // on the same keep-alive connections; a connection opened after the first
@@ -452,6 +492,7 @@ BOOST_AUTO_TEST_CASE(connections_beyond_the_connection_threads_share_the_workers
   TestServer server(std::move(options));
   {
     std::vector<std::unique_ptr<HttpConnection>> connections;
+    connections.reserve(3);
     for (int c = 0; c < 3; ++c) {
       connections.push_back(std::make_unique<HttpConnection>(server.endpoint(), server.client()));
     }
@@ -582,11 +623,7 @@ BOOST_AUTO_TEST_CASE(idle_keep_alive_connection_is_closed_silently) {
 
 BOOST_DATA_TEST_CASE(graceful_shutdown_finishes_the_request_in_flight,
                      boost::unit_test::data::make({0, 64}), connection_threads) {
-  auto options = with_router();
-  options.customize = [connection_threads](gateway::ServerConfig& config) {
-    config.connection_threads = static_cast<std::size_t>(connection_threads);
-  };
-  TestServer server(std::move(options));
+  TestServer server(with_router(0, connection_threads));
   auto connection = server.connect();
   auto pending = std::async(std::launch::async, [&] {
     return connection.request("POST", "/xds/registry", kSoapContentType,
