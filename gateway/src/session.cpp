@@ -9,12 +9,14 @@
 #include <array>
 #include <memory>
 
+#include "passerelle/core/random.hpp"
+
 namespace passerelle::gateway {
 
 std::string new_request_id() {
   std::array<unsigned char, 8> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    throw std::runtime_error("RAND_bytes failed");
+  if (!random::fill(bytes)) {
+    throw std::runtime_error("the random generator failed");
   }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id;

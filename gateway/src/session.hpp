@@ -5,15 +5,14 @@
 // alive or close. Every step is one small async function; the session lives
 // as long as an operation holds its shared_ptr.
 
-#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -24,6 +23,7 @@
 
 #include "api/xdm_body_limit.hpp"  // issue 10
 #include "incoming_body.hpp"
+#include "read_deadline.hpp"
 #include "server_shared.hpp"
 
 namespace passerelle::gateway {
@@ -71,7 +71,8 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
         stream_(make_stream(std::move(socket))),
         buffer_(
             std::max<std::size_t>(std::size_t{64} * 1024, 2 * shared_->config.max_header_bytes)),
-        read_timer_(stream_.get_executor()) {
+        read_deadline_(stream_.get_executor(),
+                       std::min(shared_->config.read_timeout, shared_->config.idle_timeout)) {
     ++shared_->live_sessions;
     shared_->metrics.connection_opened();
     boost::system::error_code ec;
@@ -104,6 +105,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   }
 
   void start() {
+    read_deadline_.start(this->weak_from_this(), [this] { on_read_deadline(); });
     if constexpr (kTls) {
       beast::get_lowest_layer(stream_).expires_after(shared_->config.read_timeout);
       stream_.async_handshake(
@@ -141,7 +143,10 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     limits.max_root_bytes = shared_->config.max_body_bytes;
     if (!shared_->config.spool_dir.empty()) limits.spool_dir = shared_->config.spool_dir;
     idle_ = true;
-    beast::get_lowest_layer(stream_).expires_after(shared_->config.idle_timeout);
+    // Reads are timed by read_deadline_: Beast's own stream timeout would
+    // close the socket, leaving no way to say 408, and arms a timer per read.
+    beast::get_lowest_layer(stream_).expires_never();
+    read_deadline_.set(shared_->config.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                               self->on_header(ec);
@@ -159,22 +164,19 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
       parser_->body_limit(shared_->config.max_body_bytes);
     }
     started_ = std::chrono::steady_clock::now();
-    // Beast's own stream timeout would close the socket, leaving no way to
-    // say 408; a timer of ours cancels the read instead and we answer.
-    beast::get_lowest_layer(stream_).expires_never();
-    read_timer_.expires_after(shared_->config.read_timeout);
-    read_timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
-      auto self = weak.lock();
-      if (ec || !self) return;
-      self->read_timed_out_ = true;
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
-    });
+    read_deadline_.set(shared_->config.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->read_timer_.cancel();
                        self->on_body(ec);
                      });
+  }
+
+  // On the stream's executor, while a read is pending: cancel it, and
+  // on_read_error() answers 408 or, between requests, closes.
+  void on_read_deadline() {
+    read_timed_out_ = true;
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().cancel(ignored);
   }
 
   // issue 10: only the operator, with its token, may send an XDM package
@@ -186,18 +188,16 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   }
 
   void on_read_error(beast::error_code ec) {
+    read_deadline_.clear();
     if (read_timed_out_) {
       read_timed_out_ = false;
+      // Nothing received: an idle keep-alive connection, just close it.
+      if (!parser_ || !parser_->got_some()) return close();
       return reply_and_close(408, "request not received in time\n");
     }
     if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == net::error::eof || ec == net::ssl::error::stream_truncated) {
       return close();
-    }
-    if (ec == beast::error::timeout) {
-      // Nothing received: an idle keep-alive connection, just close it.
-      if (!parser_ || !parser_->got_some()) return close();
-      return reply_and_close(408, "request not received in time\n");
     }
     if (ec == http::error::body_limit) return reply_and_close(413, "request body too large\n");
     if (ec == http::error::header_limit) {
@@ -207,6 +207,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   }
 
   void on_body(beast::error_code ec) {
+    read_deadline_.clear();
     if (ec) return on_read_error(ec);
     shared_->metrics.request_started();
     auto request = std::make_shared<InboundRequest>();
@@ -354,6 +355,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   }
 
   void close() {
+    read_deadline_.stop();
     if constexpr (kTls) {
       // Send close_notify and wait briefly for the peer's; a client that keeps
       // its socket open must not hold a draining server for long.
@@ -374,7 +376,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   // Bounded: the body streams through it into IncomingBody chunk by chunk.
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<IncomingBody>> parser_;
-  net::steady_timer read_timer_;
+  ReadDeadline read_deadline_;
   bool read_timed_out_ = false;
   std::optional<http::response<http::string_body>> response_;
   std::string peer_;

@@ -2,8 +2,6 @@
 // Written as escaped text: nothing here is signed, so no canonical form is
 // needed, and the payload arrives already serialised.
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -12,6 +10,7 @@
 
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
+#include "passerelle/core/random.hpp"
 #include "passerelle/core/xml.hpp"
 #include "passerelle/soap/envelope.hpp"
 #include "passerelle/soap/mtom.hpp"
@@ -23,7 +22,7 @@ namespace {
 // RFC 9562 version 4 UUID as a URN.
 std::string fresh_message_id() {
   std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+  if (!random::fill(b)) {
     throw Failure(codes::kInternalError, "wsa:MessageID", "random generator failed");
   }
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);

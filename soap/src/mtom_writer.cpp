@@ -1,7 +1,5 @@
 // MTOM/XOP response bodies (XOP 1.0, SOAP 1.2 MTOM, RFC 2387).
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <cstdint>
 #include <string>
@@ -9,6 +7,7 @@
 
 #include "passerelle/core/error.hpp"
 #include "passerelle/core/error_codes.hpp"
+#include "passerelle/core/random.hpp"
 #include "passerelle/soap/mtom.hpp"
 
 namespace passerelle::soap {
@@ -21,7 +20,7 @@ constexpr std::string_view kRootContentId = "root.message@passerelle";
 // accident or by design.
 std::string random_boundary() {
   std::array<unsigned char, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+  if (!random::fill(bytes)) {
     throw Failure(codes::kInternalError, "MIME boundary", "random generator failed");
   }
   static constexpr char kHex[] = "0123456789abcdef";

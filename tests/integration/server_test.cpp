@@ -596,28 +596,68 @@ BOOST_AUTO_TEST_CASE(headers_over_the_limit_get_431) {
   BOOST_TEST(reply.status == 431u);
 }
 
-BOOST_AUTO_TEST_CASE(slow_request_gets_408) {
-  TestServerOptions options = with_router();
-  options.customize = [](gateway::ServerConfig& config) {
-    config.read_timeout = std::chrono::milliseconds(300);
+// The test router with these read and idle timeouts.
+TestServerOptions with_timeouts(int connection_threads, std::chrono::milliseconds read,
+                                std::chrono::milliseconds idle) {
+  auto options = with_router(0, connection_threads);
+  options.customize = [connection_threads, read, idle](gateway::ServerConfig& config) {
+    config.connection_threads = static_cast<std::size_t>(connection_threads);
+    config.read_timeout = read;
+    config.idle_timeout = idle;
   };
-  TestServer server(std::move(options));
+  return options;
+}
+
+// The idle timeout far longer: the body's deadline is not put off to it.
+BOOST_DATA_TEST_CASE(slow_request_gets_408, boost::unit_test::data::make({0, 64}),
+                     connection_threads) {
+  TestServer server(
+      with_timeouts(connection_threads, std::chrono::milliseconds(300), std::chrono::minutes(2)));
   auto connection = server.connect();
   connection.write(
       "POST /xds/registry HTTP/1.1\r\nHost: x\r\nContent-Type: "
       "application/soap+xml\r\nContent-Length: 100\r\n\r\n<s:Env");
   auto reply = connection.read_reply(std::chrono::seconds(5));
   BOOST_TEST(reply.status == 408u);
+  BOOST_TEST(!reply.keep_alive);
 }
 
-BOOST_AUTO_TEST_CASE(idle_keep_alive_connection_is_closed_silently) {
-  TestServerOptions options = with_router();
-  options.customize = [](gateway::ServerConfig& config) {
-    config.idle_timeout = std::chrono::milliseconds(200);
-  };
-  TestServer server(std::move(options));
+BOOST_DATA_TEST_CASE(a_header_not_finished_within_the_idle_timeout_gets_408,
+                     boost::unit_test::data::make({0, 64}), connection_threads) {
+  TestServer server(
+      with_timeouts(connection_threads, std::chrono::minutes(2), std::chrono::milliseconds(300)));
+  auto connection = server.connect();
+  connection.write("POST /xds/registry HTTP/1.1\r\nHost: x\r\nContent-Ty");
+  auto reply = connection.read_reply(std::chrono::seconds(5));
+  BOOST_TEST(reply.status == 408u);
+}
+
+BOOST_DATA_TEST_CASE(idle_keep_alive_connection_is_closed_silently,
+                     boost::unit_test::data::make({0, 64}), connection_threads) {
+  TestServer server(
+      with_timeouts(connection_threads, std::chrono::minutes(2), std::chrono::milliseconds(200)));
   auto connection = server.connect();
   BOOST_TEST(connection.request("GET", "/health/live").status == 200u);
+  BOOST_TEST(connection.closed_by_peer(std::chrono::milliseconds(3000)));
+}
+
+// Each request moves the deadline: a connection busier than the idle timeout
+// stays open, however long it lives.
+BOOST_DATA_TEST_CASE(a_connection_in_use_outlives_the_idle_timeout,
+                     boost::unit_test::data::make({0, 64}), connection_threads) {
+  TestServer server(with_timeouts(connection_threads, std::chrono::milliseconds(400),
+                                  std::chrono::milliseconds(400)));
+  auto connection = server.connect();
+  const auto start = std::chrono::steady_clock::now();
+  int answered = 0;
+  while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500)) {
+    const auto reply = connection.request("GET", "/health/live");
+    BOOST_TEST_REQUIRE(reply.status == 200u);
+    BOOST_TEST_REQUIRE(reply.keep_alive);
+    ++answered;
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+  BOOST_TEST(answered >= 5);
   BOOST_TEST(connection.closed_by_peer(std::chrono::milliseconds(3000)));
 }
 

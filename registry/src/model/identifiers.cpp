@@ -3,8 +3,6 @@
 
 #include "passerelle/registry/identifiers.hpp"
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <cstddef>
 #include <functional>
@@ -14,6 +12,7 @@
 #include <vector>
 
 #include "passerelle/core/error.hpp"
+#include "passerelle/core/random.hpp"
 #include "passerelle/registry/ebrim.hpp"
 #include "passerelle/registry/xds_codes.hpp"
 
@@ -65,7 +64,7 @@ std::set<std::string> defined_ids(const SubmitObjectsRequest& request) {
 
 std::string new_uuid_urn() {
   std::array<unsigned char, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+  if (!random::fill(bytes)) {
     throw Failure(xds_codes::kRegistryError, "uuid", "the random generator failed");
   }
   bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
