@@ -156,6 +156,9 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   void on_header(beast::error_code ec) {
     idle_ = false;
     if (ec) return on_read_error(ec);
+    // The deadline may have passed just as the header arrived: its cancel
+    // found no read to stop, and must not turn a later error into a 408.
+    read_timed_out_ = false;
     if (!large_body_allowed()) {  // issue 10
       const auto length = parser_->content_length();
       if (length && *length > shared_->config.max_body_bytes) {
@@ -209,6 +212,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   void on_body(beast::error_code ec) {
     read_deadline_.clear();
     if (ec) return on_read_error(ec);
+    read_timed_out_ = false;  // as in on_header()
     shared_->metrics.request_started();
     auto request = std::make_shared<InboundRequest>();
     auto& message = parser_->get();
