@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <vector>
 
 namespace passerelle::random {
 
@@ -33,6 +34,39 @@ bool fill(std::span<unsigned char> out) {
     out = out.subspan(n);
   }
   return true;
+}
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_hex(std::string& out, unsigned char byte) {
+  out.push_back(kHex[byte >> 4]);
+  out.push_back(kHex[byte & 0x0F]);
+}
+
+}  // namespace
+
+std::optional<std::string> hex(std::size_t bytes) {
+  std::vector<unsigned char> drawn(bytes);
+  if (!fill(drawn)) return std::nullopt;
+  std::string out;
+  out.reserve(2 * bytes);
+  for (const unsigned char b : drawn) append_hex(out, b);
+  return out;
+}
+
+std::optional<std::string> uuid_urn() {
+  std::array<unsigned char, 16> b{};
+  if (!fill(b)) return std::nullopt;
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 9562 variant
+  std::string out = "urn:uuid:";
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    append_hex(out, b[i]);
+  }
+  return out;
 }
 
 }  // namespace passerelle::random

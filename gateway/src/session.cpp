@@ -6,7 +6,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
-#include <array>
 #include <memory>
 
 #include "passerelle/core/random.hpp"
@@ -14,17 +13,9 @@
 namespace passerelle::gateway {
 
 std::string new_request_id() {
-  std::array<unsigned char, 8> bytes{};
-  if (!random::fill(bytes)) {
-    throw std::runtime_error("the random generator failed");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char byte : bytes) {
-    id += kHex[byte >> 4];
-    id += kHex[byte & 0xF];
-  }
-  return id;
+  auto id = random::hex(8);
+  if (!id) throw std::runtime_error("the random generator failed");
+  return std::move(*id);
 }
 
 bool acceptable_request_id(std::string_view id) {

@@ -146,7 +146,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     // Reads are timed by read_deadline_: Beast's own stream timeout would
     // close the socket, leaving no way to say 408, and arms a timer per read.
     beast::get_lowest_layer(stream_).expires_never();
-    read_deadline_.set(shared_->config.idle_timeout);
+    read_within(shared_->config.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                               self->on_header(ec);
@@ -156,9 +156,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   void on_header(beast::error_code ec) {
     idle_ = false;
     if (ec) return on_read_error(ec);
-    // The deadline may have passed just as the header arrived: its cancel
-    // found no read to stop, and must not turn a later error into a 408.
-    read_timed_out_ = false;
+    read_within(shared_->config.read_timeout);
     if (!large_body_allowed()) {  // issue 10
       const auto length = parser_->content_length();
       if (length && *length > shared_->config.max_body_bytes) {
@@ -167,11 +165,18 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
       parser_->body_limit(shared_->config.max_body_bytes);
     }
     started_ = std::chrono::steady_clock::now();
-    read_deadline_.set(shared_->config.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_body(ec);
                      });
+  }
+
+  // The deadline of the read about to start. A deadline that passed just as
+  // the last read completed found no read to cancel: its flag goes too, so
+  // that it turns no later error into a 408.
+  void read_within(std::chrono::milliseconds timeout) {
+    read_timed_out_ = false;
+    read_deadline_.set(timeout);
   }
 
   // On the stream's executor, while a read is pending: cancel it, and
@@ -212,7 +217,6 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   void on_body(beast::error_code ec) {
     read_deadline_.clear();
     if (ec) return on_read_error(ec);
-    read_timed_out_ = false;  // as in on_header()
     shared_->metrics.request_started();
     auto request = std::make_shared<InboundRequest>();
     auto& message = parser_->get();

@@ -2,7 +2,6 @@
 // Written as escaped text: nothing here is signed, so no canonical form is
 // needed, and the payload arrives already serialised.
 
-#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -19,22 +18,10 @@
 namespace passerelle::soap {
 namespace {
 
-// RFC 9562 version 4 UUID as a URN.
 std::string fresh_message_id() {
-  std::array<unsigned char, 16> b{};
-  if (!random::fill(b)) {
-    throw Failure(codes::kInternalError, "wsa:MessageID", "random generator failed");
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-  std::string out = "urn:uuid:";
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[b[i] >> 4]);
-    out.push_back(kHex[b[i] & 0x0F]);
-  }
-  return out;
+  auto id = random::uuid_urn();
+  if (!id) throw Failure(codes::kInternalError, "wsa:MessageID", "random generator failed");
+  return std::move(*id);
 }
 
 // RFC 9110 quoted-string for the action parameter.

@@ -1,6 +1,5 @@
 // MTOM/XOP response bodies (XOP 1.0, SOAP 1.2 MTOM, RFC 2387).
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,17 +18,9 @@ constexpr std::string_view kRootContentId = "root.message@passerelle";
 // Unpredictable so that no attachment content can contain the delimiter by
 // accident or by design.
 std::string random_boundary() {
-  std::array<unsigned char, 16> bytes{};
-  if (!random::fill(bytes)) {
-    throw Failure(codes::kInternalError, "MIME boundary", "random generator failed");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "MIMEBoundary_";
-  for (const unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0x0f]);
-  }
-  return out;
+  const auto hex = random::hex(16);
+  if (!hex) throw Failure(codes::kInternalError, "MIME boundary", "random generator failed");
+  return "MIMEBoundary_" + *hex;
 }
 
 std::string quote(std::string_view value) {

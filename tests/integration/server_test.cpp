@@ -600,8 +600,9 @@ BOOST_AUTO_TEST_CASE(headers_over_the_limit_get_431) {
 TestServerOptions with_timeouts(int connection_threads, std::chrono::milliseconds read,
                                 std::chrono::milliseconds idle) {
   auto options = with_router(0, connection_threads);
-  options.customize = [connection_threads, read, idle](gateway::ServerConfig& config) {
-    config.connection_threads = static_cast<std::size_t>(connection_threads);
+  options.customize = [threads = std::move(options.customize), read,
+                       idle](gateway::ServerConfig& config) {
+    threads(config);
     config.read_timeout = read;
     config.idle_timeout = idle;
   };

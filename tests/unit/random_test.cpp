@@ -4,12 +4,15 @@
 #include <algorithm>
 #include <array>
 #include <boost/test/unit_test.hpp>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 using passerelle::random::fill;
+using passerelle::random::hex;
+using passerelle::random::uuid_urn;
 
 namespace {
 
@@ -55,4 +58,24 @@ BOOST_AUTO_TEST_CASE(threads_draw_different_bytes) {
 BOOST_AUTO_TEST_CASE(an_empty_draw_succeeds) {
   std::vector<unsigned char> none;
   BOOST_TEST(fill(none));
+}
+
+BOOST_AUTO_TEST_CASE(hex_gives_two_lowercase_digits_per_byte) {
+  const auto id = hex(8);
+  BOOST_TEST_REQUIRE(id.has_value());
+  BOOST_TEST(std::regex_match(*id, std::regex("[0-9a-f]{16}")));
+  BOOST_TEST(*hex(8) != *id);
+  BOOST_TEST((hex(0) == std::optional<std::string>("")));
+}
+
+BOOST_AUTO_TEST_CASE(uuid_urns_are_version_4_with_the_rfc_variant) {
+  const std::regex v4(
+      "urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    const auto id = uuid_urn();
+    BOOST_TEST_REQUIRE(id.has_value());
+    BOOST_TEST_REQUIRE(std::regex_match(*id, v4), *id);
+    BOOST_TEST_REQUIRE(seen.insert(*id).second);
+  }
 }

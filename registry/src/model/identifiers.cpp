@@ -3,7 +3,6 @@
 
 #include "passerelle/registry/identifiers.hpp"
 
-#include <array>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -63,20 +62,9 @@ std::set<std::string> defined_ids(const SubmitObjectsRequest& request) {
 }  // namespace
 
 std::string new_uuid_urn() {
-  std::array<unsigned char, 16> bytes{};
-  if (!random::fill(bytes)) {
-    throw Failure(xds_codes::kRegistryError, "uuid", "the random generator failed");
-  }
-  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
-  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "urn:uuid:";
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 0x0F]);
-  }
-  return out;
+  auto id = random::uuid_urn();
+  if (!id) throw Failure(xds_codes::kRegistryError, "uuid", "the random generator failed");
+  return std::move(*id);
 }
 
 std::map<std::string, std::string> assign_uuids(SubmitObjectsRequest& request,

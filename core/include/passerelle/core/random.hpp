@@ -3,7 +3,10 @@
 // Random bytes for identifiers (request ids, MessageIDs, entryUUIDs, MIME
 // boundaries): OpenSSL's generator, drawn in blocks.
 
+#include <cstddef>
+#include <optional>
 #include <span>
+#include <string>
 
 namespace passerelle::random {
 
@@ -12,5 +15,10 @@ namespace passerelle::random {
 // exec: a child would repeat its parent's unused bytes (the project only
 // forks to exec PostgreSQL).
 [[nodiscard]] bool fill(std::span<unsigned char> out);
+
+// `bytes` random bytes as lowercase hex; nullopt if the generator failed.
+std::optional<std::string> hex(std::size_t bytes);
+// "urn:uuid:" and an RFC 9562 version 4 UUID; nullopt if the generator failed.
+std::optional<std::string> uuid_urn();
 
 }  // namespace passerelle::random
